@@ -1,6 +1,5 @@
 package org.neox4j.model;
 
-import java.util.IdentityHashMap;
 import java.util.List;
 import org.neox4j.Neox4jException;
 import org.neox4j.tensor.Attention;
@@ -29,6 +28,8 @@ public final class GptNeoX {
     private final WorkerPool pool;
     private final Rotary rotary;
     private final Workspace ws;
+    private final AttentionTask attention;
+    private final ActivationTask activation;
 
     public GptNeoX(Config config, ModelWeights weights, WorkerPool pool) {
         this.config = config;
@@ -36,6 +37,8 @@ public final class GptNeoX {
         this.pool = pool;
         this.rotary = new Rotary(config.rotaryDims(), config.rotaryBase(), config.ropeScaling().factor());
         this.ws = new Workspace(config);
+        this.attention = new AttentionTask(config, weights.qkvLayout(), ws);
+        this.activation = new ActivationTask(config.activation());
     }
 
     public Config config() {
@@ -57,19 +60,44 @@ public final class GptNeoX {
 
     /** Runs {@code tokens} of one sequence and returns the logits of its last position. */
     public float[] forward(KvCache cache, int[] tokens) {
-        return forward(List.of(new Chunk(cache, tokens)), ForwardOptions.LAST_LOGITS).logits();
+        float[] logits = new float[config.vocabSize()];
+        forwardLast(cache, tokens, logits);
+        return logits;
+    }
+
+    /**
+     * Runs {@code tokens} of one sequence and writes the logits of its last position into
+     * {@code logits} (vocabSize values). The decode loop's entry point: with a reused buffer,
+     * a steady-state step allocates nothing.
+     */
+    public synchronized void forwardLast(KvCache cache, int[] tokens, float[] logits) {
+        if (logits.length < config.vocabSize()) {
+            throw new IllegalArgumentException("logits buffer has " + logits.length + " values, needs " + config.vocabSize());
+        }
+        Chunk last = ws.single.get(0);
+        if (last == null || last.cache() != cache || last.tokens() != tokens) {
+            ws.single.set(0, new Chunk(cache, tokens)); // a decode loop that reuses its token array allocates this once
+        }
+        run(ws.single, ForwardOptions.LAST_LOGITS, logits);
     }
 
     public synchronized ForwardResult forward(List<Chunk> chunks, ForwardOptions options) {
+        return run(chunks, options, null);
+    }
+
+    /** The forward pass; logits go to {@code into} when given (LAST logits of one chunk), else to a new array. */
+    private ForwardResult run(List<Chunk> chunks, ForwardOptions options, float[] into) {
         int n = validate(chunks);
         int h = config.hiddenSize();
         int layers = config.numLayers();
         ws.ensure(n);
         int[] positions = ws.positions;
         int row = 0;
-        for (Chunk c : chunks) {
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            Chunk c = chunks.get(ci);
             for (int i = 0; i < c.tokens().length; i++, row++) {
                 positions[row] = c.cache().length() + i;
+                ws.chunkOfRow[row] = ci;
             }
         }
         rotary.ensure(maxPosition(chunks) + 1);
@@ -79,9 +107,10 @@ public final class GptNeoX {
         // x = embed_in[tokens]: no scaling, no learned positions
         float[] x = ws.x;
         row = 0;
-        for (Chunk c : chunks) {
-            for (int token : c.tokens()) {
-                weights.embedIn().toFloats((long) token * h, x, row++ * h, h);
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            int[] tokens = chunks.get(ci).tokens();
+            for (int i = 0; i < tokens.length; i++, row++) {
+                weights.embedIn().toFloats((long) tokens[i] * h, x, row * h, h);
             }
         }
         if (hidden != null) {
@@ -118,14 +147,14 @@ public final class GptNeoX {
             }
         }
         observe(probe, "final_ln_in", layers, x, n, h);
-        for (Chunk c : chunks) {
-            c.cache().advance(c.tokens().length);
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            chunks.get(ci).cache().advance(chunks.get(ci).tokens().length);
         }
-        return head(chunks, options.logits(), x, n, hidden);
+        return head(chunks, options.logits(), x, n, hidden, into);
     }
 
     /** Final LayerNorm and the untied head, on the rows whose logits are wanted. */
-    private ForwardResult head(List<Chunk> chunks, ForwardOptions.Logits which, float[] x, int n, float[][] hidden) {
+    private ForwardResult head(List<Chunk> chunks, ForwardOptions.Logits which, float[] x, int n, float[][] hidden, float[] into) {
         int h = config.hiddenSize();
         int v = config.vocabSize();
         if (hidden != null) {
@@ -141,13 +170,15 @@ public final class GptNeoX {
         if (rows == 0) {
             return new ForwardResult(new float[0], 0, v, hidden);
         }
+        if (into != null && rows != 1) {
+            throw new IllegalStateException("a logits buffer serves one row");
+        }
         float[] selected = ws.normed;
         if (which == ForwardOptions.Logits.LAST) {
             int end = 0;
-            int r = 0;
-            for (Chunk c : chunks) {
-                end += c.tokens().length;
-                System.arraycopy(x, (end - 1) * h, selected, r++ * h, h);
+            for (int r = 0; r < rows; r++) {
+                end += chunks.get(r).tokens().length;
+                System.arraycopy(x, (end - 1) * h, selected, r * h, h);
             }
             Norms.layerNorm(selected, 0, h, weights.finalNormWeight(), weights.finalNormBias(), (float) config.layerNormEps(), selected, 0);
             for (int i = 1; i < rows; i++) {
@@ -156,9 +187,9 @@ public final class GptNeoX {
         } else {
             layerNorm(x, n, weights.finalNormWeight(), weights.finalNormBias(), selected);
         }
-        float[] logits = new float[Math.multiplyExact(rows, v)];
+        float[] logits = into != null ? into : new float[Math.multiplyExact(rows, v)];
         MatMul.linear(weights.embedOut(), null, selected, rows, logits, pool);
-        return new ForwardResult(logits, rows, v, hidden);
+        return into != null ? null : new ForwardResult(logits, rows, v, hidden);
     }
 
     private void mlp(LayerWeights lw, float[] x, int n, int l, ForwardProbe probe) {
@@ -181,7 +212,8 @@ public final class GptNeoX {
         int hd = config.headSize();
         QkvLayout layout = weights.qkvLayout();
         int row = 0;
-        for (Chunk c : chunks) {
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            Chunk c = chunks.get(ci);
             float[] keys = c.cache().keys(layer);
             float[] values = c.cache().values(layer);
             for (int i = 0; i < c.tokens().length; i++, row++) {
@@ -201,62 +233,51 @@ public final class GptNeoX {
     }
 
     private void attend(List<Chunk> chunks, int layer, int n, ForwardProbe probe) {
-        int h = config.hiddenSize();
         int heads = config.numHeads();
-        int hd = config.headSize();
-        float scale = (float) Math.pow(hd, -0.5);
-        QkvLayout layout = weights.qkvLayout();
-        // row → chunk index, so tasks over (row, head) find their cache
-        int[] chunkOfRow = ws.chunkOfRow;
-        int row = 0;
-        for (int c = 0; c < chunks.size(); c++) {
-            for (int i = 0; i < chunks.get(c).tokens().length; i++) {
-                chunkOfRow[row++] = c;
-            }
-        }
         boolean recordProbs = probe != null && chunks.size() == 1;
         float[] probs = recordProbs ? new float[heads * n * n] : null;
-        int longest = maxPosition(chunks) + 1;
-        pool.parallelFor(n * heads, (start, end) -> {
-            float[] scores = ws.scores(longest);
-            for (int task = start; task < end; task++) {
-                int r = task / heads;
-                int head = task % heads;
-                KvCache cache = chunks.get(chunkOfRow[r]).cache();
-                int pos = ws.positions[r];
-                Attention.head(ws.qkv, r * 3 * h + layout.offset(0, head, heads, hd), cache.keys(layer), cache.values(layer),
-                        h, head * hd, pos + 1, hd, scale, scores, ws.context, r * h + head * hd);
-                if (probs != null && pos == r) {
-                    System.arraycopy(scores, 0, probs, (head * n + r) * n, r + 1);
-                }
-            }
-        });
+        attention.prepare(chunks, layer, n, maxPosition(chunks) + 1, probs);
+        try {
+            pool.parallelFor(n * heads, attention);
+        } finally {
+            attention.clear();
+        }
         if (recordProbs) {
             probe.record("attn_probs", layer, probs, heads * n, n);
         }
     }
 
     private void layerNorm(float[] in, int n, float[] w, float[] b, float[] out) {
-        int h = config.hiddenSize();
-        float eps = (float) config.layerNormEps();
-        pool.parallelFor(n, (start, end) -> {
-            for (int r = start; r < end; r++) {
-                Norms.layerNorm(in, r * h, h, w, b, eps, out, r * h);
-            }
-        });
+        Norms.layerNormRows(in, n, config.hiddenSize(), w, b, (float) config.layerNormEps(), out, pool);
     }
 
     private void activate(float[] v, int count) {
-        int inter = config.intermediateSize();
-        pool.parallelFor(count / inter, (start, end) -> {
-            int off = start * inter;
-            int len = (end - start) * inter;
-            switch (config.activation()) {
-                case GELU -> Gelu.exact(v, off, len);
-                case GELU_FAST -> Gelu.fast(v, off, len);
-                case GELU_NEW -> Gelu.tanhApproximation(v, off, len);
+        activation.values = v;
+        try {
+            pool.parallelFor(count, ActivationTask.GRAIN, activation);
+        } finally {
+            activation.values = null;
+        }
+    }
+
+    /** The activation over a range of values; a reused object, so decoding allocates no lambda. */
+    private static final class ActivationTask implements WorkerPool.RangeTask {
+        static final int GRAIN = 1024;
+        private final Activation kind;
+        float[] values;
+
+        ActivationTask(Activation kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            switch (kind) {
+                case GELU -> Gelu.exact(values, start, end - start);
+                case GELU_FAST -> Gelu.fast(values, start, end - start);
+                case GELU_NEW -> Gelu.tanhApproximation(values, start, end - start);
             }
-        });
+        }
     }
 
     /** out = a + b elementwise (in HF's order of operands, so rounding matches). */
@@ -283,16 +304,19 @@ public final class GptNeoX {
         if (chunks.isEmpty()) {
             throw new IllegalArgumentException("forward pass needs at least one chunk");
         }
-        IdentityHashMap<KvCache, Boolean> seen = new IdentityHashMap<>();
         long n = 0;
-        for (Chunk c : chunks) {
-            if (seen.put(c.cache(), Boolean.TRUE) != null) {
-                throw new IllegalArgumentException("two chunks of one forward pass share a KV cache");
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            Chunk c = chunks.get(ci);
+            for (int cj = 0; cj < ci; cj++) {
+                if (chunks.get(cj).cache() == c.cache()) {
+                    throw new IllegalArgumentException("two chunks of one forward pass share a KV cache");
+                }
             }
             if (c.tokens().length == 0) {
                 throw new IllegalArgumentException("a chunk has no tokens");
             }
-            for (int t : c.tokens()) {
+            for (int i = 0; i < c.tokens().length; i++) {
+                int t = c.tokens()[i];
                 if (t < 0 || t >= config.vocabSize()) {
                     throw new Neox4jException("token id " + t + " is outside the model's vocabulary [0, " + config.vocabSize() + ")");
                 }
@@ -305,7 +329,8 @@ public final class GptNeoX {
 
     private static int maxPosition(List<Chunk> chunks) {
         int max = 0;
-        for (Chunk c : chunks) {
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            Chunk c = chunks.get(ci);
             max = Math.max(max, c.cache().length() + c.tokens().length - 1);
         }
         return max;

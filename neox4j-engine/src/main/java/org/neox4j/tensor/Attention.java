@@ -7,32 +7,22 @@ public final class Attention {
 
     /**
      * out = softmax(q·Kᵀ · scale) · V over keys/values at positions [0, length), where key and
-     * value of position j for this head start at {@code j·stride + headOffset}.
+     * value of position j for this head start at {@code j·stride + headOffset}. Scores, the
+     * softmax (vector exp) and the weighted sum of values are all vectorised over lanes.
      *
      * @param scores scratch of at least {@code length} floats; holds the probabilities afterwards
      */
     public static void head(float[] q, int qOff, float[] keys, float[] values, int stride, int headOffset,
                             int length, int headSize, float scale, float[] scores, float[] out, int outOff) {
-        float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < length; j++) {
-            float s = VectorMath.dot(q, qOff, keys, j * stride + headOffset, headSize) * scale;
-            scores[j] = s;
-            if (s > max) {
-                max = s;
-            }
+            scores[j] = VectorMath.dot(q, qOff, keys, j * stride + headOffset, headSize) * scale;
         }
-        double sum = 0;
-        for (int j = 0; j < length; j++) {
-            float e = (float) Math.exp(scores[j] - max);
-            scores[j] = e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
+        float max = VectorMath.max(scores, 0, length);
+        float sum = VectorMath.expShiftSum(scores, 0, length, max);
+        VectorMath.scale(scores, 0, length, 1f / sum);
         java.util.Arrays.fill(out, outOff, outOff + headSize, 0f);
         for (int j = 0; j < length; j++) {
-            float p = scores[j] * inv;
-            scores[j] = p;
-            VectorMath.axpy(p, values, j * stride + headOffset, out, outOff, headSize);
+            VectorMath.axpy(scores[j], values, j * stride + headOffset, out, outOff, headSize);
         }
     }
 }
