@@ -1,5 +1,6 @@
 package org.neox4j.model;
 
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -7,6 +8,8 @@ import org.neox4j.format.FormatException;
 import org.neox4j.format.TensorStore;
 import org.neox4j.format.safetensors.SafetensorsFile;
 import org.neox4j.format.safetensors.ShardedSafetensors;
+import org.neox4j.tensor.Convert;
+import org.neox4j.tensor.DType;
 import org.neox4j.tensor.WorkerPool;
 
 /**
@@ -20,8 +23,11 @@ public final class NeoxModel implements AutoCloseable {
     private final GptNeoX network;
     private final WorkerPool pool;
     private final Path tokenizerFile;
+    private final Arena converted;
 
-    private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile) {
+    private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile,
+                      Arena converted) {
+        this.converted = converted;
         this.path = path;
         this.config = config;
         this.store = store;
@@ -40,16 +46,18 @@ public final class NeoxModel implements AutoCloseable {
         }
         Config config = HfConfig.read(path);
         TensorStore store = openSafetensors(path);
-        WorkerPool pool = null;
+        WorkerPool pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
+        Arena arena = Arena.ofShared();
         try {
-            ModelWeights weights = WeightLoader.load(store, config, QkvLayout.PER_HEAD_INTERLEAVED);
-            pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
-            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, findTokenizer(path));
+            DType target = options.weightsDtype();
+            WorkerPool p = pool;
+            ModelWeights weights = WeightLoader.load(store, config, QkvLayout.PER_HEAD_INTERLEAVED,
+                    t -> target == null || !Convert.fits(target, t.cols()) ? t : Convert.to(t, target, arena, p));
+            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, findTokenizer(path), arena);
         } catch (RuntimeException e) {
             store.close();
-            if (pool != null) {
-                pool.close();
-            }
+            pool.close();
+            arena.close();
             throw e;
         }
     }
@@ -109,5 +117,6 @@ public final class NeoxModel implements AutoCloseable {
     public void close() {
         pool.close();
         store.close();
+        converted.close();
     }
 }

@@ -1,7 +1,6 @@
 package org.neox4j.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -28,9 +27,9 @@ public final class Gelu {
         for (; i + F.length() <= n; i += F.length()) {
             exact(FloatVector.fromArray(F, x, off + i)).intoArray(x, off + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            exact(FloatVector.fromArray(F, x, off + i, m)).intoArray(x, off + i, m);
+        for (; i < n; i++) { // scalar tail (see tanhForm)
+            double v = x[off + i];
+            x[off + i] = (float) (0.5 * v * (1.0 + Erf.erf(v * Math.sqrt(0.5))));
         }
     }
 
@@ -49,9 +48,11 @@ public final class Gelu {
         for (; i + F.length() <= n; i += F.length()) {
             tanhForm(FloatVector.fromArray(F, x, off + i), c).intoArray(x, off + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            tanhForm(FloatVector.fromArray(F, x, off + i, m), c).intoArray(x, off + i, m);
+        // Scalar tail: a rarely taken vector call would not be inlined by C2, and its vector result
+        // would be boxed on every call.
+        for (; i < n; i++) {
+            double v = x[off + i];
+            x[off + i] = (float) (v / (1.0 + Math.exp(-2.0 * c * v * (1.0 + 0.044715 * v * v))));
         }
     }
 

@@ -108,10 +108,11 @@ public final class MatMul {
             int in = w.cols();
             long rowBytes = w.rowBytes();
             DType type = w.dtype();
+            boolean finite = !w.hasNonFiniteF16();
             for (int o = start; o < end; o++) {
                 float b = bias == null ? 0f : bias[o];
                 for (int t = 0; t < n; t++) {
-                    y[t * out + o] = RowDot.dot(type, w.data(), o * rowBytes, x, xSplit, t * in, in) + b;
+                    y[t * out + o] = RowDot.dot(type, w.data(), o * rowBytes, x, xSplit, t * in, in, finite) + b;
                 }
             }
         }

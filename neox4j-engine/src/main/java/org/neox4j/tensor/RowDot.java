@@ -39,11 +39,15 @@ public final class RowDot {
     private RowDot() {
     }
 
-    /** Σ row[i]·x[xOff+i] for the row of {@code n} elements at {@code byteOffset}; {@code xSplit} is x pair-split (F16/BF16 only). */
-    public static float dot(DType type, MemorySegment seg, long byteOffset, float[] x, float[] xSplit, int xOff, int n) {
+    /**
+     * Σ row[i]·x[xOff+i] for the row of {@code n} elements at {@code byteOffset}; {@code xSplit} is
+     * x pair-split (F16/BF16 only); {@code finite}: an F16 row holds no infinity or NaN.
+     */
+    public static float dot(DType type, MemorySegment seg, long byteOffset, float[] x, float[] xSplit, int xOff, int n,
+                            boolean finite) {
         return switch (type) {
             case F32 -> VectorMath.dot(seg, byteOffset, x, xOff, n);
-            case F16 -> f16(seg, byteOffset, xSplit, xOff, n);
+            case F16 -> finite ? f16Finite(seg, byteOffset, xSplit, xOff, n) : f16(seg, byteOffset, xSplit, xOff, n);
             case BF16 -> bf16(seg, byteOffset, xSplit, xOff, n);
             case Q8_0 -> q8_0(seg, byteOffset, x, xOff, n);
             case Q4_0 -> q4_0(seg, byteOffset, x, xOff, n);
@@ -67,27 +71,46 @@ public final class RowDot {
         System.arraycopy(x, off + full, dst, off + full, n - full);
     }
 
-    static float f16(MemorySegment seg, long off, float[] xs, int xOff, int n) {
-        int full = n - n % (4 * L);
+    /** F16 row whose halves are all finite (see {@link Widen#f16HighFinite}); 3 operations per lane to widen. */
+    static float f16Finite(MemorySegment seg, long off, float[] xs, int xOff, int n) {
         FloatVector s0 = FloatVector.zero(F);
         FloatVector s1 = FloatVector.zero(F);
         FloatVector s2 = FloatVector.zero(F);
         FloatVector s3 = FloatVector.zero(F);
         int i = 0;
-        for (; i < full; i += 4 * L) {
+        for (; i + 4 * L <= n; i += 4 * L) {
             IntVector a = IntVector.fromMemorySegment(I, seg, off + 2L * i, LE);
             IntVector b = IntVector.fromMemorySegment(I, seg, off + 2L * i + 4L * L, LE);
-            s0 = Widen.f16High(a.lanewise(VectorOperators.LSHL, 16)).fma(FloatVector.fromArray(F, xs, xOff + i), s0);
-            s1 = Widen.f16High(a).fma(FloatVector.fromArray(F, xs, xOff + i + L), s1);
-            s2 = Widen.f16High(b.lanewise(VectorOperators.LSHL, 16)).fma(FloatVector.fromArray(F, xs, xOff + i + 2 * L), s2);
-            s3 = Widen.f16High(b).fma(FloatVector.fromArray(F, xs, xOff + i + 3 * L), s3);
+            s0 = Widen.f16HighFinite(a.lanewise(VectorOperators.LSHL, 16)).fma(FloatVector.fromArray(F, xs, xOff + i), s0);
+            s1 = Widen.f16HighFinite(a).fma(FloatVector.fromArray(F, xs, xOff + i + L), s1);
+            s2 = Widen.f16HighFinite(b.lanewise(VectorOperators.LSHL, 16)).fma(FloatVector.fromArray(F, xs, xOff + i + 2 * L), s2);
+            s3 = Widen.f16HighFinite(b).fma(FloatVector.fromArray(F, xs, xOff + i + 3 * L), s3);
         }
+        for (; i + 2 * L <= n; i += 2 * L) {
+            IntVector a = IntVector.fromMemorySegment(I, seg, off + 2L * i, LE);
+            s0 = Widen.f16HighFinite(a.lanewise(VectorOperators.LSHL, 16)).fma(FloatVector.fromArray(F, xs, xOff + i), s0);
+            s1 = Widen.f16HighFinite(a).fma(FloatVector.fromArray(F, xs, xOff + i + L), s1);
+        }
+        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += Float.float16ToFloat(seg.get(I16, off + 2L * i)) * xs[xOff + i];
+        }
+        return sum;
+    }
+
+    /** F16 row that may hold infinities or NaNs: the exact widening. */
+    static float f16(MemorySegment seg, long off, float[] xs, int xOff, int n) {
+        // One int vector (2L halves) per iteration: the widening is large once the Vector API is
+        // expanded, and unrolling further exceeds C2's inlining budget (vectors then get boxed).
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        int i = 0;
         for (; i + 2 * L <= n; i += 2 * L) {
             IntVector a = IntVector.fromMemorySegment(I, seg, off + 2L * i, LE);
             s0 = Widen.f16High(a.lanewise(VectorOperators.LSHL, 16)).fma(FloatVector.fromArray(F, xs, xOff + i), s0);
             s1 = Widen.f16High(a).fma(FloatVector.fromArray(F, xs, xOff + i + L), s1);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             sum += Float.float16ToFloat(seg.get(I16, off + 2L * i)) * xs[xOff + i];
         }

@@ -106,6 +106,13 @@ public final class VectorMath {
     /** Largest of {@code x[off..off+n)}. */
     public static float max(float[] x, int off, int n) {
         int step = F.length();
+        if (n < step) { // short rows (early decode steps) stay scalar: no vector is made only to be reduced
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                max = Math.max(max, x[off + i]);
+            }
+            return max;
+        }
         int bound = n - n % step;
         FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int i = 0;
@@ -123,20 +130,25 @@ public final class VectorMath {
     public static float expShiftSum(float[] x, int off, int n, float shift) {
         int step = F.length();
         int bound = n - n % step;
-        FloatVector sum = FloatVector.zero(F);
+        float total = 0f;
         int i = 0;
-        for (; i < bound; i += step) {
-            FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(shift));
-            e.intoArray(x, off + i);
-            sum = sum.add(e);
+        if (bound > 0) {
+            FloatVector sum = FloatVector.zero(F);
+            for (; i < bound; i += step) {
+                FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(shift));
+                e.intoArray(x, off + i);
+                sum = sum.add(e);
+            }
+            total = sum.reduceLanes(VectorOperators.ADD);
         }
-        if (i < n) {
-            var m = F.indexInRange(i, n);
-            FloatVector e = exp(FloatVector.fromArray(F, x, off + i, m).sub(shift));
-            e.intoArray(x, off + i, m);
-            sum = sum.add(e, m);
+        // scalar tail: a vector call here would run rarely, so C2 would not inline exp() into it and
+        // would box its result on every call
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - shift);
+            x[off + i] = e;
+            total += e;
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return total;
     }
 
     /** x[i] *= s. */

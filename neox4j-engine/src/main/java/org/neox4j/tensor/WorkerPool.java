@@ -124,10 +124,10 @@ public final class WorkerPool implements AutoCloseable {
     private void awaitWorkers() {
         int spins = 0;
         while (pending.get() != 0) {
-            if (++spins < 1 << 16) {
+            if ((++spins & 255) != 0) {
                 Thread.onSpinWait();
             } else {
-                Thread.yield(); // a worker was descheduled (busy machine): let it run
+                Thread.yield(); // a worker may be descheduled (busy machine, more threads than cores): let it run
             }
         }
     }
@@ -170,8 +170,12 @@ public final class WorkerPool implements AutoCloseable {
             if (current != seen || closed) {
                 return current;
             }
-            if ((++spins & 1023) != 0 || System.nanoTime() - spinStart < SPIN_NANOS) {
+            if ((++spins & 255) != 0) {
                 Thread.onSpinWait();
+                continue;
+            }
+            if (System.nanoTime() - spinStart < SPIN_NANOS) {
+                Thread.yield(); // cheap when the core is ours; gives it up when another thread needs it
                 continue;
             }
             // Dekker-style hand-shake on volatiles: announce, re-check, then park.
