@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ForwardCommand.class,
             InfoCommand.class,
+            SynthCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
