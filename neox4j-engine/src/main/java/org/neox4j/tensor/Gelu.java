@@ -25,7 +25,7 @@ public final class Gelu {
     public static void exact(float[] x, int off, int n) {
         int i = 0;
         for (; i + F.length() <= n; i += F.length()) {
-            exact(FloatVector.fromArray(F, x, off + i)).intoArray(x, off + i);
+            vectorExact(FloatVector.fromArray(F, x, off + i)).intoArray(x, off + i);
         }
         for (; i < n; i++) { // scalar tail (see tanhForm)
             double v = x[off + i];
@@ -46,7 +46,7 @@ public final class Gelu {
     private static void tanhForm(float[] x, int off, int n, float c) {
         int i = 0;
         for (; i + F.length() <= n; i += F.length()) {
-            tanhForm(FloatVector.fromArray(F, x, off + i), c).intoArray(x, off + i);
+            vectorTanhForm(FloatVector.fromArray(F, x, off + i), c).intoArray(x, off + i);
         }
         // Scalar tail: a rarely taken vector call would not be inlined by C2, and its vector result
         // would be boxed on every call.
@@ -56,7 +56,7 @@ public final class Gelu {
         }
     }
 
-    static FloatVector exact(FloatVector x) {
+    static FloatVector vectorExact(FloatVector x) {
         FloatVector z = x.abs().mul(SQRT_HALF);
         FloatVector t = FloatVector.broadcast(F, 1f).div(z.fma(0.3275911f, 1f));
         FloatVector poly = t.fma(1.061405429f, -1.453152027f)
@@ -69,7 +69,7 @@ public final class Gelu {
         return x.mul(factor);
     }
 
-    static FloatVector tanhForm(FloatVector x, float c) {
+    static FloatVector vectorTanhForm(FloatVector x, float c) {
         FloatVector x2 = x.mul(x);
         FloatVector u = x.mul(c).mul(x2.fma(0.044715f, 1f));
         FloatVector e = VectorMath.exp(u.mul(-2f));

@@ -49,6 +49,15 @@ public final class MatMul {
                     for (int t = 0; t < n; t++) {
                         RowDot.pairSplit(x, t * in, in, task.xSplit);
                     }
+                } else if (w.dtype() == DType.Q4_0) {
+                    task.xSums = task.sumBuffer(n * in / 32);
+                    for (int blk = 0; blk < n * in / 32; blk++) {
+                        float sum = 0;
+                        for (int i = 0; i < 32; i++) {
+                            sum += x[32 * blk + i];
+                        }
+                        task.xSums[blk] = sum;
+                    }
                 }
                 pool.parallelFor(out, ROW_GRAIN, task);
             } else {
@@ -66,10 +75,12 @@ public final class MatMul {
         float[] bias;
         float[] x;
         float[] xSplit;
+        float[] xSums;
         int n;
         float[] y;
         boolean matvec;
         private float[] split = new float[0];
+        private float[] sums = new float[0];
 
         void set(Tensor w, float[] bias, float[] x, int n, float[] y) {
             this.w = w;
@@ -78,10 +89,18 @@ public final class MatMul {
             this.n = n;
             this.y = y;
             this.xSplit = null;
+            this.xSums = null;
         }
 
         void clear() {
             set(null, null, null, 0, null);
+        }
+
+        float[] sumBuffer(int size) {
+            if (sums.length < size) {
+                sums = new float[size];
+            }
+            return sums;
         }
 
         float[] splitBuffer(int size) {
@@ -109,10 +128,20 @@ public final class MatMul {
             long rowBytes = w.rowBytes();
             DType type = w.dtype();
             boolean finite = !w.hasNonFiniteF16();
+            int q = (end - start) / 4;
+            if (q > 0 && RowDot4.supports(type, in, finite)) {
+                // four streams per thread: rows start+i, start+q+i, start+2q+i, start+3q+i
+                for (int t = 0; t < n; t++) {
+                    for (int i = 0; i < q; i++) {
+                        RowDot4.dot4(type, w.data(), rowBytes, start + i, q, x, xSplit, t * in, in, bias, y, t * out);
+                    }
+                }
+                start += 4 * q;
+            }
             for (int o = start; o < end; o++) {
                 float b = bias == null ? 0f : bias[o];
                 for (int t = 0; t < n; t++) {
-                    y[t * out + o] = RowDot.dot(type, w.data(), o * rowBytes, x, xSplit, t * in, in, finite) + b;
+                    y[t * out + o] = RowDot.dot(type, w.data(), o * rowBytes, x, xSplit, xSums, t * in, in, finite) + b;
                 }
             }
         }

@@ -41,16 +41,18 @@ public final class RowDot {
 
     /**
      * Σ row[i]·x[xOff+i] for the row of {@code n} elements at {@code byteOffset}; {@code xSplit} is
-     * x pair-split (F16/BF16 only); {@code finite}: an F16 row holds no infinity or NaN.
+     * x pair-split (F16/BF16 only); {@code xSums[b]} the sum of x's 32-value block b, or null
+     * (Q4_0 only, see {@link #q4_0(MemorySegment, long, float[], float[], int, int)});
+     * {@code finite}: an F16 row holds no infinity or NaN.
      */
-    public static float dot(DType type, MemorySegment seg, long byteOffset, float[] x, float[] xSplit, int xOff, int n,
-                            boolean finite) {
+    public static float dot(DType type, MemorySegment seg, long byteOffset, float[] x, float[] xSplit, float[] xSums,
+                            int xOff, int n, boolean finite) {
         return switch (type) {
             case F32 -> VectorMath.dot(seg, byteOffset, x, xOff, n);
             case F16 -> finite ? f16Finite(seg, byteOffset, xSplit, xOff, n) : f16(seg, byteOffset, xSplit, xOff, n);
             case BF16 -> bf16(seg, byteOffset, xSplit, xOff, n);
             case Q8_0 -> q8_0(seg, byteOffset, x, xOff, n);
-            case Q4_0 -> q4_0(seg, byteOffset, x, xOff, n);
+            case Q4_0 -> xSums != null ? q4_0(seg, byteOffset, x, xSums, xOff, n) : q4_0(seg, byteOffset, x, xOff, n);
         };
     }
 
@@ -195,6 +197,36 @@ public final class RowDot {
             s = hi.fma(FloatVector.fromArray(F, x, xOff + 16 + p), s);
         }
         return s;
+    }
+
+    /**
+     * Q4_0 with unsigned nibbles: Σ(q-8)·x = Σ q·x - 8·Σx, so the per-lane offset becomes one
+     * scalar term per block from the precomputed block sums of x: two vector operations fewer
+     * per block (the kernel is compute-bound: 18 bytes feed 32 multiply-adds).
+     */
+    static float q4_0(MemorySegment seg, long off, float[] x, float[] xSums, int xOff, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        float correction = 0;
+        int blocks = n / 32;
+        int sumOff = xOff / 32;
+        for (int b = 0; b < blocks; b++, off += 18) {
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            for (int p = 0; p < 16; p += L) {
+                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + p, LE);
+                s0 = ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0))
+                        .fma(FloatVector.fromArray(F, x, xOff + 32 * b + p), s0);
+                s1 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0))
+                        .fma(FloatVector.fromArray(F, x, xOff + 32 * b + 16 + p), s1);
+            }
+            float d = Float.float16ToFloat(seg.get(I16, off));
+            FloatVector dv = FloatVector.broadcast(F, d);
+            acc0 = s0.fma(dv, acc0);
+            acc1 = s1.fma(dv, acc1);
+            correction += d * xSums[sumOff + b];
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - 8 * correction;
     }
 
     private static FloatVector scale(MemorySegment seg, long off) {

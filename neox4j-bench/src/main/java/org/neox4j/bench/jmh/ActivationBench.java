@@ -21,7 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-XX:CompileCommand=quiet", "-XX:CompileCommand=inline,org.neox4j.tensor.VectorMath::exp",
+        "-XX:CompileCommand=inline,org.neox4j.tensor.Widen::f16*",
+        "-XX:CompileCommand=inline,org.neox4j.tensor.Gelu::vector*"})
 public class ActivationBench {
     float[] source = new float[8192];
     float[] work = new float[8192];

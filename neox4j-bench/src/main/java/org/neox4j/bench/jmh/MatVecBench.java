@@ -34,7 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-XX:CompileCommand=quiet", "-XX:CompileCommand=inline,org.neox4j.tensor.VectorMath::exp",
+        "-XX:CompileCommand=inline,org.neox4j.tensor.Widen::f16*",
+        "-XX:CompileCommand=inline,org.neox4j.tensor.Gelu::vector*"})
 public class MatVecBench {
     @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0"})
     public String dtype;
