@@ -128,22 +128,34 @@ public final class MatMul {
             long rowBytes = w.rowBytes();
             DType type = w.dtype();
             boolean finite = !w.hasNonFiniteF16();
+            // Four sequential streams per thread, rows start+i, start+q+i, start+2q+i, start+3q+i:
+            // one stream per thread does not keep enough cache lines in flight to reach the memory
+            // bandwidth. Tokens are the inner loop, so a batch re-reads rows from cache, not memory.
             int q = (end - start) / 4;
-            if (q > 0 && RowDot4.supports(type, in, finite)) {
-                // four streams per thread: rows start+i, start+q+i, start+2q+i, start+3q+i
+            boolean four = RowDot4.supports(type, in, finite);
+            for (int i = 0; i < q; i++) {
                 for (int t = 0; t < n; t++) {
-                    for (int i = 0; i < q; i++) {
-                        RowDot4.dot4(type, w.data(), rowBytes, start + i, q, x, xSplit, t * in, in, bias, y, t * out);
+                    if (four) {
+                        RowDot4.dot4(type, w.data(), rowBytes, start + i, q, x, xSplit, xSums, t * in, in, bias, y, t * out);
+                    } else {
+                        for (int k = 0; k < 4; k++) {
+                            row(type, start + k * q + i, t, finite);
+                        }
                     }
                 }
-                start += 4 * q;
             }
-            for (int o = start; o < end; o++) {
-                float b = bias == null ? 0f : bias[o];
+            for (int o = start + 4 * q; o < end; o++) {
                 for (int t = 0; t < n; t++) {
-                    y[t * out + o] = RowDot.dot(type, w.data(), o * rowBytes, x, xSplit, xSums, t * in, in, finite) + b;
+                    row(type, o, t, finite);
                 }
             }
+        }
+
+        private void row(DType type, int o, int t, boolean finite) {
+            int out = w.rows();
+            int in = w.cols();
+            float b = bias == null ? 0f : bias[o];
+            y[t * out + o] = RowDot.dot(type, w.data(), o * w.rowBytes(), x, xSplit, xSums, t * in, in, finite) + b;
         }
     }
 }
