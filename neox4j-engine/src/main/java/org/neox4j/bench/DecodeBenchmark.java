@@ -50,9 +50,10 @@ public final class DecodeBenchmark {
         float[] logits = new float[v];
         int[] token = new int[1];
 
-        // warm-up: compile the prefill and decode kernels before timing them
-        KvCache warm = net.newCache(48);
-        net.forwardLast(warm, java.util.Arrays.copyOf(prompt, Math.min(promptTokens, 32)), logits);
+        // warm-up: compile the prefill and decode kernels before timing them (a full-length
+        // prefill, so attention over long prefixes is compiled too, as llama-bench's warm-up run)
+        KvCache warm = net.newCache(promptTokens + 8);
+        net.forwardLast(warm, prompt, logits);
         for (int i = 0; i < 8; i++) {
             token[0] = argmax(logits);
             net.forwardLast(warm, token, logits);
