@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
         subcommands = {
             GenerateCommand.class,
             ForwardCommand.class,
+            ScoreCommand.class,
+            PerplexityCommand.class,
+            EmbedCommand.class,
+            EvalCommand.class,
             InfoCommand.class,
             CommandLine.HelpCommand.class,
         })
