@@ -130,6 +130,38 @@ class ScorerGoldenTest {
         return out;
     }
 
+    /**
+     * Every position of {@code len33}, also where the golden set keeps only sampled vocabulary
+     * columns: the log-probability of a sampled token is {@code logits_cols - logsumexp} there.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-parallel", "tiny-pythia"})
+    void everyPositionMatchesLogitsColsMinusLogsumexp(String modelName) {
+        try (GoldenModel golden = GoldenModel.open(modelName);
+             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+            GoldenScores ref = new GoldenScores(golden);
+            int[] ids = ref.inputIds("len33");
+            int[] cols = GoldenModel.ints(golden.cases().get("logits_cols_ids"));
+            float[] logitsCols = golden.tensor("len33.logits_cols");
+            float[] logsumexp = golden.tensor("len33.logsumexp");
+            List<ScoreRequest> requests = new ArrayList<>();
+            List<Double> expected = new ArrayList<>();
+            for (int p = 0; p < ids.length; p++) {
+                for (int j : new int[] {p, 500 + p, cols.length - 1 - p}) {
+                    requests.add(new ScoreRequest(Arrays.copyOf(ids, p + 1), new int[] {cols[j]}));
+                    expected.add((double) logitsCols[p * cols.length + j] - logsumexp[p]);
+                }
+            }
+            List<Score> scores = new Scorer(model.network(), ScoreOptions.defaults()).score(requests, ProgressListener.NONE);
+            double worst = 0;
+            for (int i = 0; i < requests.size(); i++) {
+                assertEquals(expected.get(i), scores.get(i).logprob(), TOL, modelName + " request " + i);
+                worst = Math.max(worst, Math.abs(expected.get(i) - scores.get(i).logprob()));
+            }
+            System.out.printf("golden %-45s max |Δ| %.2e (tolerance %.0e)%n", modelName + " len33 logits_cols - logsumexp", worst, TOL);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"tiny-parallel", "tiny-sequential", "tiny-pythia"})
     void greedyContinuationIsRecognised(String modelName) {
