@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Run GPT-NeoX-20B and the GPT-NeoX family (Pythia) on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 
