@@ -27,17 +27,19 @@ import picocli.CommandLine.Parameters;
         name = "tokenize",
         mixinStandardHelpOptions = true,
         description = {
-            "Encode text to token ids, or decode ids to text (--decode).",
-            "Ids are printed on one line separated by spaces. Without TEXT, the text is read from",
-            "stdin (all of it, exactly). With --jsonl, each stdin line is {\"text\": ...} and each",
-            "output line {\"ids\": [...]} (with --decode: {\"ids\": [...]} in, {\"text\": ...} out).",
+            "Encode text to token ids (printed on one line, separated by spaces),",
+            "or decode ids to text with --decode. Without TEXT, reads all of stdin.",
+            "With --jsonl, each stdin line is {\"text\": ...} and each output line",
+            "{\"ids\": [...]}; with --jsonl --decode, the other way round.",
             "Input and output are UTF-8.",
         },
         footer = {
             "",
             "Examples:",
-            "  neox4j tokenize --tokenizer models/pythia-70m 'Hello world'      -> 12092 1533",
-            "  neox4j tokenize --tokenizer 20B_tokenizer.json --decode 12092,1533  -> Hello world",
+            "  neox4j tokenize --tokenizer models/pythia-70m 'Hello world'",
+            "      12092 1533",
+            "  neox4j tokenize --tokenizer 20B_tokenizer.json --decode 12092,1533",
+            "      Hello world",
         })
 final class TokenizeCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
