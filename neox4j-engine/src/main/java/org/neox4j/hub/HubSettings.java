@@ -2,6 +2,7 @@ package org.neox4j.hub;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ public record HubSettings(
         }
         String offline = first(env, "HF_HUB_OFFLINE");
         return new HubSettings(
-                URI.create(endpoint != null ? endpoint : DEFAULT_ENDPOINT),
+                parseEndpoint(endpoint != null ? endpoint : DEFAULT_ENDPOINT),
                 cacheDir,
                 token,
                 offline != null && TRUE_VALUES.contains(offline.strip().toLowerCase(Locale.ROOT)),
@@ -89,7 +90,7 @@ public record HubSettings(
     }
 
     public HubSettings withEndpoint(String url) {
-        return new HubSettings(URI.create(url), cacheDir, token, offline, connectTimeout, readTimeout, parallelDownloads, retries);
+        return new HubSettings(parseEndpoint(url), cacheDir, token, offline, connectTimeout, readTimeout, parallelDownloads, retries);
     }
 
     public HubSettings withCacheDir(Path dir) {
@@ -132,6 +133,15 @@ public record HubSettings(
         return "HubSettings[endpoint=" + endpoint + ", cacheDir=" + cacheDir + ", token=" + (hasToken() ? "(set)" : "(none)")
                 + ", offline=" + offline + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", parallelDownloads=" + parallelDownloads + ", retries=" + retries + "]";
+    }
+
+    private static URI parseEndpoint(String url) {
+        try {
+            return new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid hub endpoint '" + url + "' (HF_ENDPOINT or --endpoint): "
+                    + e.getReason() + "; expected an http(s) URL such as " + DEFAULT_ENDPOINT, e);
+        }
     }
 
     private static URI checkEndpoint(URI uri) {

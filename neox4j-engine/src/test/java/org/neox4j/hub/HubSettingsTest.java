@@ -74,6 +74,9 @@ class HubSettingsTest {
                 () -> HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", "ftp://x"), home));
 
         assertTrue(e.getMessage().contains("HF_ENDPOINT"), e.getMessage());
+        IllegalArgumentException syntax = assertThrows(IllegalArgumentException.class,
+                () -> HubSettings.fromEnvironment(Map.of(), home).withEndpoint("http://bad host"));
+        assertTrue(syntax.getMessage().startsWith("invalid hub endpoint 'http://bad host'"), syntax.getMessage());
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.neox4j.Neox4jException;
 import org.neox4j.ProgressListener;
 import org.neox4j.testing.FakeHub;
+import org.neox4j.testing.FakeRepo;
 import org.neox4j.testing.Golden;
 
 /** {@code --model} arguments: local paths, cached hub models, pulls on first use, offline. */
@@ -31,7 +32,7 @@ class ModelResolverTest {
     Path home;
 
     FakeHub server;
-    FakeHub.Repo repo;
+    FakeRepo repo;
     final List<String> notices = new ArrayList<>();
 
     @BeforeEach

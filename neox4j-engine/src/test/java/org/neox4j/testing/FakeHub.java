@@ -51,8 +51,7 @@ public final class FakeHub implements AutoCloseable {
     private final HttpServer hub;
     private final HttpServer cdn;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
-    private final Map<String, Repo> repos = new ConcurrentHashMap<>();
-    private final Map<String, Repo.Blob> blobsBySha = new ConcurrentHashMap<>();
+    private final Map<String, FakeRepo> repos = new ConcurrentHashMap<>();
     private final List<Request> log = new CopyOnWriteArrayList<>();
 
     private FakeHub() throws IOException {
@@ -81,15 +80,15 @@ public final class FakeHub implements AutoCloseable {
     }
 
     /** A new repository {@code id} at a fixed commit, with no files yet. */
-    public Repo addRepo(String id) {
-        Repo repo = new Repo(id);
+    public FakeRepo addRepo(String id) {
+        FakeRepo repo = new FakeRepo(id);
         repos.put(id, repo);
         return repo;
     }
 
     /** A repository holding {@code files} of the golden model directory {@code dir}. */
-    public Repo addModel(String id, Path dir, String... files) {
-        Repo repo = addRepo(id);
+    public FakeRepo addModel(String id, Path dir, String... files) {
+        FakeRepo repo = addRepo(id);
         for (String file : files) {
             try {
                 repo.file(file, Files.readAllBytes(dir.resolve(file)));
@@ -137,115 +136,23 @@ public final class FakeHub implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** A repository: files at one commit, reachable as revision {@code main} or by the commit hash. */
-    public final class Repo {
-        private final String id;
-        private final String commit;
-        private final Map<String, Blob> files = new LinkedHashMap<>();
-        private boolean gated;
-
-        private Repo(String id) {
-            this.id = id;
-            this.commit = hex("SHA-1", ("commit of " + id).getBytes(StandardCharsets.UTF_8));
-        }
-
-        public String commit() {
-            return commit;
-        }
-
-        /** Adds a file; *.safetensors, *.bin and files over 10 KiB are LFS files, as on the hub. */
-        public Repo file(String name, byte[] content) {
-            boolean lfs = name.endsWith(".safetensors") || name.endsWith(".bin") || content.length > 10 * 1024;
-            Blob blob = new Blob(name, content.clone(), lfs);
-            files.put(name, blob);
-            if (lfs) {
-                blobsBySha.put(blob.sha256, blob);
-            }
-            return this;
-        }
-
-        /** Requires {@link #TOKEN} for file contents (the listing stays public, as on the hub). */
-        public Repo gated() {
-            gated = true;
-            return this;
-        }
-
-        /** The next {@code times} content requests of {@code file} send {@code after} bytes and then drop the connection. */
-        public Repo cutAfter(String file, long after, int times) {
-            Blob blob = files.get(file);
-            blob.cutAfter = after;
-            blob.stallMillis = 0;
-            blob.faults.set(times);
-            return this;
-        }
-
-        /** The next content request of {@code file} sends {@code after} bytes and then goes silent for {@code millis}. */
-        public Repo stallAfter(String file, long after, long millis) {
-            Blob blob = files.get(file);
-            blob.cutAfter = after;
-            blob.stallMillis = millis;
-            blob.faults.set(1);
-            return this;
-        }
-
-        /** Serves {@code file} with one byte changed (same length), so its hash does not match the listing. */
-        public Repo corrupt(String file) {
-            files.get(file).corrupt = true;
-            return this;
-        }
-
-        /** The hash the listing gives for {@code file}: the blob name it gets in the cache. */
-        public String etag(String file) {
-            Blob blob = files.get(file);
-            return blob.lfs ? blob.sha256 : blob.gitSha1;
-        }
-
-        boolean isCdnPathOf(String path, String file) {
-            Blob blob = files.get(file);
-            return blob != null && blob.lfs && path.equals("/cdn/" + blob.sha256);
-        }
-
-        private final class Blob {
-            final String name;
-            final byte[] content;
-            final boolean lfs;
-            final String sha256;
-            final String gitSha1;
-            final AtomicInteger faults = new AtomicInteger();
-            volatile long cutAfter;
-            volatile long stallMillis;
-            volatile boolean corrupt;
-
-            Blob(String name, byte[] content, boolean lfs) {
-                this.name = name;
-                this.content = content;
-                this.lfs = lfs;
-                this.sha256 = hex("SHA-256", content);
-                byte[] header = ("blob " + content.length + "\0").getBytes(StandardCharsets.US_ASCII);
-                byte[] withHeader = new byte[header.length + content.length];
-                System.arraycopy(header, 0, withHeader, 0, header.length);
-                System.arraycopy(content, 0, withHeader, header.length, content.length);
-                this.gitSha1 = hex("SHA-1", withHeader);
-            }
-        }
-    }
 
     private void handleHub(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         Matcher api = API.matcher(path);
         Matcher resolve = RESOLVE.matcher(path);
         if (api.matches()) {
-            Repo repo = repos.get(decode(api.group(1)) + "/" + decode(api.group(2)));
+            FakeRepo repo = repos.get(decode(api.group(1)) + "/" + decode(api.group(2)));
             if (refuse(exchange, "hub", repo, decode(api.group(3)), false)) {
                 return;
             }
             send(exchange, "hub", 200, Map.of("Content-Type", "application/json"), listing(repo), -1, 0);
         } else if (resolve.matches()) {
-            Repo repo = repos.get(decode(resolve.group(1)) + "/" + decode(resolve.group(2)));
+            FakeRepo repo = repos.get(decode(resolve.group(1)) + "/" + decode(resolve.group(2)));
             if (refuse(exchange, "hub", repo, decode(resolve.group(3)), true)) {
                 return;
             }
-            Repo.Blob blob = repo.files.get(decode(resolve.group(4)));
+            FakeRepo.Blob blob = repo.blob(decode(resolve.group(4)));
             if (blob == null) {
                 error(exchange, "hub", 404, "EntryNotFound", "Entry not found");
             } else if (blob.lfs) {
@@ -267,7 +174,8 @@ public final class FakeHub implements AutoCloseable {
 
     private void handleCdn(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
-        Repo.Blob blob = path.startsWith("/cdn/") ? blobsBySha.get(path.substring(5)) : null;
+        FakeRepo.Blob blob = repos.values().stream().flatMap(r -> r.blobs().stream())
+                .filter(b -> b.lfs && path.equals("/cdn/" + b.sha256)).findFirst().orElse(null);
         if (blob == null) {
             error(exchange, "cdn", 404, null, "NoSuchKey");
         } else {
@@ -276,7 +184,7 @@ public final class FakeHub implements AutoCloseable {
     }
 
     /** Answers the errors the hub gives for unknown repositories and revisions and for gated files; true if it did. */
-    private boolean refuse(HttpExchange exchange, String server, Repo repo, String revision, boolean content) throws IOException {
+    private boolean refuse(HttpExchange exchange, String server, FakeRepo repo, String revision, boolean content) throws IOException {
         if (repo == null) {
             error(exchange, server, 404, "RepoNotFound", "Repository not found");
             return true;
@@ -293,7 +201,7 @@ public final class FakeHub implements AutoCloseable {
         return false;
     }
 
-    private void serveContent(HttpExchange exchange, String server, Repo.Blob blob) throws IOException {
+    private void serveContent(HttpExchange exchange, String server, FakeRepo.Blob blob) throws IOException {
         byte[] content = blob.content;
         if (blob.corrupt) {
             content = content.clone();
@@ -359,9 +267,9 @@ public final class FakeHub implements AutoCloseable {
         log.add(new Request(server, exchange.getRequestMethod(), path, range, authorized, status, sent));
     }
 
-    private byte[] listing(Repo repo) throws IOException {
+    private byte[] listing(FakeRepo repo) throws IOException {
         List<Map<String, Object>> siblings = new ArrayList<>();
-        for (Repo.Blob blob : repo.files.values()) {
+        for (FakeRepo.Blob blob : repo.blobs()) {
             Map<String, Object> sibling = new LinkedHashMap<>();
             sibling.put("rfilename", blob.name);
             sibling.put("blobId", blob.lfs ? hex("SHA-1", blob.sha256.getBytes(StandardCharsets.US_ASCII)) : blob.gitSha1);
