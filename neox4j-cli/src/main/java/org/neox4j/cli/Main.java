@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ForwardCommand.class,
             InfoCommand.class,
             CommandLine.HelpCommand.class,
+            PullCommand.class,
         })
 public final class Main implements Runnable {
 
