@@ -1,5 +1,9 @@
 package org.neox4j.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +17,11 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Run GPT-NeoX-20B and the GPT-NeoX family (Pythia) on the JVM.",
         subcommands = {
+            GenerateCommand.class,
+            ForwardCommand.class,
+            InfoCommand.class,
             CommandLine.HelpCommand.class,
+            PullCommand.class,
             TokenizeCommand.class,
         })
 public final class Main implements Runnable {
@@ -27,6 +35,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Text is UTF-8 whatever the locale says (a POSIX locale would turn non-ASCII into '?').
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         System.exit(run(args));
     }
 

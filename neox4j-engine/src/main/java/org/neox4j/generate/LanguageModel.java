@@ -1,0 +1,83 @@
+package org.neox4j.generate;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.neox4j.Neox4jException;
+import org.neox4j.model.Config;
+import org.neox4j.model.LoadOptions;
+import org.neox4j.model.NeoxModel;
+import org.neox4j.tokenizer.Tokenizer;
+
+/**
+ * The engine's entry point: a model with its tokenizer, ready to generate.
+ *
+ * <pre>{@code
+ * try (LanguageModel lm = LanguageModel.load(Path.of("pythia-160m"), LoadOptions.defaults())) {
+ *     GenerationResult r = lm.generate("The capital of France is", SamplingParams.greedy(20),
+ *             token -> System.out.print(token.text()));
+ * }
+ * }</pre>
+ */
+public final class LanguageModel implements AutoCloseable {
+    private final NeoxModel model;
+    private final Tokenizer tokenizer;
+
+    public LanguageModel(NeoxModel model, Tokenizer tokenizer) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    /** Loads the model at {@code path} and the tokenizer shipped beside it, if any. */
+    public static LanguageModel load(Path path, LoadOptions options) {
+        NeoxModel model = NeoxModel.load(path, options);
+        try {
+            Tokenizer tokenizer = model.tokenizerFile().map(Tokenizer::load).orElse(null);
+            return new LanguageModel(model, tokenizer);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    public NeoxModel model() {
+        return model;
+    }
+
+    public Config config() {
+        return model.config();
+    }
+
+    public Optional<Tokenizer> tokenizer() {
+        return Optional.ofNullable(tokenizer);
+    }
+
+    /** The tokenizer, or an error explaining that text needs one. */
+    public Tokenizer requireTokenizer() {
+        if (tokenizer == null) {
+            throw new Neox4jException(model.path() + ": no tokenizer.json beside the model; give token ids instead of text,"
+                    + " or put the model's tokenizer.json in its directory");
+        }
+        return tokenizer;
+    }
+
+    /** Starts generating after {@code prompt}, with a KV cache of {@code context} positions. */
+    public GenerationSession start(int[] prompt, SamplingParams params, int context) {
+        return new GenerationSession(model.network(), tokenizer, prompt, params, context, eosIds());
+    }
+
+    /** Generates after the text {@code prompt} with the model's full context, streaming tokens to {@code listener}. */
+    public GenerationResult generate(String prompt, SamplingParams params, TokenListener listener) {
+        return start(requireTokenizer().encode(prompt), params, config().maxPositions()).drain(listener);
+    }
+
+    private Set<Integer> eosIds() {
+        return new HashSet<>(config().eosTokenIds());
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,313 @@
+package org.neox4j.model;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import org.neox4j.Neox4jException;
+import org.neox4j.tensor.Attention;
+import org.neox4j.tensor.Gelu;
+import org.neox4j.tensor.MatMul;
+import org.neox4j.tensor.Norms;
+import org.neox4j.tensor.Rotary;
+import org.neox4j.tensor.WorkerPool;
+
+/**
+ * The GPT-NeoX forward pass (Hugging Face's GPTNeoXForCausalLM), in float32 over weights of any
+ * storage dtype. One call runs a batch of chunks — new tokens of one or more sequences, each
+ * appended to its own KV cache — so prefill (one chunk of many tokens), batched decode (many
+ * chunks of one token) and mixes of both share one read of the weights.
+ *
+ * <p>Not thread-safe: one forward pass at a time per instance (it reuses its buffers).
+ */
+public final class GptNeoX {
+
+    /** New tokens of one sequence, appended to its cache at positions {@code cache.length()...}. */
+    public record Chunk(KvCache cache, int[] tokens) {
+    }
+
+    private final Config config;
+    private final ModelWeights weights;
+    private final WorkerPool pool;
+    private final Rotary rotary;
+    private final Workspace ws;
+
+    public GptNeoX(Config config, ModelWeights weights, WorkerPool pool) {
+        this.config = config;
+        this.weights = weights;
+        this.pool = pool;
+        this.rotary = new Rotary(config.rotaryDims(), config.rotaryBase(), config.ropeScaling().factor());
+        this.ws = new Workspace(config);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public ModelWeights weights() {
+        return weights;
+    }
+
+    public WorkerPool pool() {
+        return pool;
+    }
+
+    /** A new, empty KV cache holding up to {@code capacity} positions. */
+    public KvCache newCache(int capacity) {
+        return new KvCache(config, capacity);
+    }
+
+    /** Runs {@code tokens} of one sequence and returns the logits of its last position. */
+    public float[] forward(KvCache cache, int[] tokens) {
+        return forward(List.of(new Chunk(cache, tokens)), ForwardOptions.LAST_LOGITS).logits();
+    }
+
+    public synchronized ForwardResult forward(List<Chunk> chunks, ForwardOptions options) {
+        int n = validate(chunks);
+        int h = config.hiddenSize();
+        int layers = config.numLayers();
+        ws.ensure(n);
+        int[] positions = ws.positions;
+        int row = 0;
+        for (Chunk c : chunks) {
+            for (int i = 0; i < c.tokens().length; i++, row++) {
+                positions[row] = c.cache().length() + i;
+            }
+        }
+        rotary.ensure(maxPosition(chunks) + 1);
+        float[][] hidden = options.hiddenStates() ? new float[layers + 1][] : null;
+        ForwardProbe probe = options.probe();
+
+        // x = embed_in[tokens]: no scaling, no learned positions
+        float[] x = ws.x;
+        row = 0;
+        for (Chunk c : chunks) {
+            for (int token : c.tokens()) {
+                weights.embedIn().toFloats((long) token * h, x, row++ * h, h);
+            }
+        }
+        if (hidden != null) {
+            hidden[0] = java.util.Arrays.copyOf(x, n * h);
+        }
+
+        for (int l = 0; l < layers; l++) {
+            LayerWeights lw = weights.layers().get(l);
+            // attention input LayerNorm
+            layerNorm(x, n, lw.inputNormWeight(), lw.inputNormBias(), ws.normed);
+            observe(probe, "ln1_out", l, ws.normed, n, h);
+            // fused QKV projection
+            MatMul.linear(lw.qkv(), lw.qkvBias(), ws.normed, n, ws.qkv, pool);
+            observe(probe, "qkv_out", l, ws.qkv, n, 3 * h);
+            // rotary on q and k; append k, v to each sequence's cache
+            rotateAndCache(chunks, l, n);
+            // causal attention per sequence and head
+            attend(chunks, l, n, probe);
+            // attention output projection
+            MatMul.linear(lw.attnOut(), lw.attnOutBias(), ws.context, n, ws.attnOut, pool);
+            observe(probe, "attn_out", l, ws.attnOut, n, h);
+            if (config.parallelResidual()) {
+                // x = x + attn(ln1(x)) + mlp(ln2(x))
+                mlp(lw, x, n, l, probe);
+                addParallelResidual(ws.mlpOut, ws.attnOut, x, n * h);
+            } else {
+                // x = x + attn(ln1(x)); x = x + mlp(ln2(x))
+                addInto(ws.attnOut, x, x, n * h);
+                mlp(lw, x, n, l, probe);
+                addInto(ws.mlpOut, x, x, n * h);
+            }
+            if (hidden != null && l < layers - 1) {
+                hidden[l + 1] = java.util.Arrays.copyOf(x, n * h);
+            }
+        }
+        observe(probe, "final_ln_in", layers, x, n, h);
+        for (Chunk c : chunks) {
+            c.cache().advance(c.tokens().length);
+        }
+        return head(chunks, options.logits(), x, n, hidden);
+    }
+
+    /** Final LayerNorm and the untied head, on the rows whose logits are wanted. */
+    private ForwardResult head(List<Chunk> chunks, ForwardOptions.Logits which, float[] x, int n, float[][] hidden) {
+        int h = config.hiddenSize();
+        int v = config.vocabSize();
+        if (hidden != null) {
+            float[] all = new float[n * h];
+            layerNorm(x, n, weights.finalNormWeight(), weights.finalNormBias(), all);
+            hidden[config.numLayers()] = all;
+        }
+        int rows = switch (which) {
+            case NONE -> 0;
+            case LAST -> chunks.size();
+            case ALL -> n;
+        };
+        if (rows == 0) {
+            return new ForwardResult(new float[0], 0, v, hidden);
+        }
+        float[] selected = ws.normed;
+        if (which == ForwardOptions.Logits.LAST) {
+            int end = 0;
+            int r = 0;
+            for (Chunk c : chunks) {
+                end += c.tokens().length;
+                System.arraycopy(x, (end - 1) * h, selected, r++ * h, h);
+            }
+            Norms.layerNorm(selected, 0, h, weights.finalNormWeight(), weights.finalNormBias(), (float) config.layerNormEps(), selected, 0);
+            for (int i = 1; i < rows; i++) {
+                Norms.layerNorm(selected, i * h, h, weights.finalNormWeight(), weights.finalNormBias(), (float) config.layerNormEps(), selected, i * h);
+            }
+        } else {
+            layerNorm(x, n, weights.finalNormWeight(), weights.finalNormBias(), selected);
+        }
+        float[] logits = new float[Math.multiplyExact(rows, v)];
+        MatMul.linear(weights.embedOut(), null, selected, rows, logits, pool);
+        return new ForwardResult(logits, rows, v, hidden);
+    }
+
+    private void mlp(LayerWeights lw, float[] x, int n, int l, ForwardProbe probe) {
+        int h = config.hiddenSize();
+        int inter = config.intermediateSize();
+        // MLP input LayerNorm
+        layerNorm(x, n, lw.postAttnNormWeight(), lw.postAttnNormBias(), ws.normed);
+        observe(probe, "ln2_out", l, ws.normed, n, h);
+        // up-projection, activation, down-projection
+        MatMul.linear(lw.mlpUp(), lw.mlpUpBias(), ws.normed, n, ws.up, pool);
+        observe(probe, "mlp_h4h_out", l, ws.up, n, inter);
+        activate(ws.up, n * inter);
+        MatMul.linear(lw.mlpDown(), lw.mlpDownBias(), ws.up, n, ws.mlpOut, pool);
+        observe(probe, "mlp_out", l, ws.mlpOut, n, h);
+    }
+
+    private void rotateAndCache(List<Chunk> chunks, int layer, int n) {
+        int h = config.hiddenSize();
+        int heads = config.numHeads();
+        int hd = config.headSize();
+        QkvLayout layout = weights.qkvLayout();
+        int row = 0;
+        for (Chunk c : chunks) {
+            float[] keys = c.cache().keys(layer);
+            float[] values = c.cache().values(layer);
+            for (int i = 0; i < c.tokens().length; i++, row++) {
+                int pos = ws.positions[row];
+                int base = row * 3 * h;
+                for (int head = 0; head < heads; head++) {
+                    int q = base + layout.offset(0, head, heads, hd);
+                    int k = base + layout.offset(1, head, heads, hd);
+                    int v = base + layout.offset(2, head, heads, hd);
+                    rotary.apply(ws.qkv, q, pos);
+                    rotary.apply(ws.qkv, k, pos);
+                    System.arraycopy(ws.qkv, k, keys, pos * h + head * hd, hd);
+                    System.arraycopy(ws.qkv, v, values, pos * h + head * hd, hd);
+                }
+            }
+        }
+    }
+
+    private void attend(List<Chunk> chunks, int layer, int n, ForwardProbe probe) {
+        int h = config.hiddenSize();
+        int heads = config.numHeads();
+        int hd = config.headSize();
+        float scale = (float) Math.pow(hd, -0.5);
+        QkvLayout layout = weights.qkvLayout();
+        // row → chunk index, so tasks over (row, head) find their cache
+        int[] chunkOfRow = ws.chunkOfRow;
+        int row = 0;
+        for (int c = 0; c < chunks.size(); c++) {
+            for (int i = 0; i < chunks.get(c).tokens().length; i++) {
+                chunkOfRow[row++] = c;
+            }
+        }
+        boolean recordProbs = probe != null && chunks.size() == 1;
+        float[] probs = recordProbs ? new float[heads * n * n] : null;
+        int longest = maxPosition(chunks) + 1;
+        pool.parallelFor(n * heads, (start, end) -> {
+            float[] scores = ws.scores(longest);
+            for (int task = start; task < end; task++) {
+                int r = task / heads;
+                int head = task % heads;
+                KvCache cache = chunks.get(chunkOfRow[r]).cache();
+                int pos = ws.positions[r];
+                Attention.head(ws.qkv, r * 3 * h + layout.offset(0, head, heads, hd), cache.keys(layer), cache.values(layer),
+                        h, head * hd, pos + 1, hd, scale, scores, ws.context, r * h + head * hd);
+                if (probs != null && pos == r) {
+                    System.arraycopy(scores, 0, probs, (head * n + r) * n, r + 1);
+                }
+            }
+        });
+        if (recordProbs) {
+            probe.record("attn_probs", layer, probs, heads * n, n);
+        }
+    }
+
+    private void layerNorm(float[] in, int n, float[] w, float[] b, float[] out) {
+        int h = config.hiddenSize();
+        float eps = (float) config.layerNormEps();
+        pool.parallelFor(n, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                Norms.layerNorm(in, r * h, h, w, b, eps, out, r * h);
+            }
+        });
+    }
+
+    private void activate(float[] v, int count) {
+        int inter = config.intermediateSize();
+        pool.parallelFor(count / inter, (start, end) -> {
+            int off = start * inter;
+            int len = (end - start) * inter;
+            switch (config.activation()) {
+                case GELU -> Gelu.exact(v, off, len);
+                case GELU_FAST -> Gelu.fast(v, off, len);
+                case GELU_NEW -> Gelu.tanhApproximation(v, off, len);
+            }
+        });
+    }
+
+    /** out = a + b elementwise (in HF's order of operands, so rounding matches). */
+    private static void addInto(float[] a, float[] b, float[] out, int count) {
+        for (int i = 0; i < count; i++) {
+            out[i] = a[i] + b[i];
+        }
+    }
+
+    /** x = (mlp + attn) + x, in HF's order of operands. */
+    private static void addParallelResidual(float[] mlp, float[] attn, float[] x, int count) {
+        for (int i = 0; i < count; i++) {
+            x[i] = (mlp[i] + attn[i]) + x[i];
+        }
+    }
+
+    private static void observe(ForwardProbe probe, String name, int layer, float[] data, int rows, int width) {
+        if (probe != null) {
+            probe.record(name, layer, data, rows, width);
+        }
+    }
+
+    private int validate(List<Chunk> chunks) {
+        if (chunks.isEmpty()) {
+            throw new IllegalArgumentException("forward pass needs at least one chunk");
+        }
+        IdentityHashMap<KvCache, Boolean> seen = new IdentityHashMap<>();
+        long n = 0;
+        for (Chunk c : chunks) {
+            if (seen.put(c.cache(), Boolean.TRUE) != null) {
+                throw new IllegalArgumentException("two chunks of one forward pass share a KV cache");
+            }
+            if (c.tokens().length == 0) {
+                throw new IllegalArgumentException("a chunk has no tokens");
+            }
+            for (int t : c.tokens()) {
+                if (t < 0 || t >= config.vocabSize()) {
+                    throw new Neox4jException("token id " + t + " is outside the model's vocabulary [0, " + config.vocabSize() + ")");
+                }
+            }
+            c.cache().checkRoom(c.tokens().length);
+            n += c.tokens().length;
+        }
+        return Math.toIntExact(n);
+    }
+
+    private static int maxPosition(List<Chunk> chunks) {
+        int max = 0;
+        for (Chunk c : chunks) {
+            max = Math.max(max, c.cache().length() + c.tokens().length - 1);
+        }
+        return max;
+    }
+}

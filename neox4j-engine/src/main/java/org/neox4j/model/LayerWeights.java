@@ -1,0 +1,28 @@
+package org.neox4j.model;
+
+import org.neox4j.tensor.Tensor;
+
+/**
+ * The weights of one transformer layer. Matrices stay in their storage dtype (mapped from the
+ * file); the small vectors (norms, biases) are widened to float once at load.
+ * Attention biases are null when the config says {@code attention_bias: false}.
+ */
+public record LayerWeights(
+        float[] inputNormWeight,
+        float[] inputNormBias,
+        Tensor qkv,
+        float[] qkvBias,
+        Tensor attnOut,
+        float[] attnOutBias,
+        float[] postAttnNormWeight,
+        float[] postAttnNormBias,
+        Tensor mlpUp,
+        float[] mlpUpBias,
+        Tensor mlpDown,
+        float[] mlpDownBias) {
+
+    /** Bytes of this layer's matrices in storage. */
+    public long matrixBytes() {
+        return qkv.byteSize() + attnOut.byteSize() + mlpUp.byteSize() + mlpDown.byteSize();
+    }
+}
