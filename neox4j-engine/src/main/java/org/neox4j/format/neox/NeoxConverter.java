@@ -41,7 +41,9 @@ public final class NeoxConverter {
             }
             SafetensorsWriter.writeModel(out, checkpoint.specs(), maxShardBytes, checkpoint::get, progress);
             Path copy = out.resolve("tokenizer.json.partial");
-            Files.copy(tokenizer, copy, StandardCopyOption.REPLACE_EXISTING);
+            try (var in = Files.newInputStream(tokenizer)) { // the bytes only, not the source's permissions
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.move(copy, out.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(out + ": cannot write: " + e.getMessage(), e);

@@ -1,8 +1,10 @@
 package org.neox4j.format.safetensors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -43,6 +45,11 @@ public final class SafetensorsWriter {
     /** Hugging Face's default shard bound ({@code max_shard_size="5GB"}). */
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Indented as Python's {@code json.dumps(indent=2)}, which Hugging Face uses for its JSON files. */
+    private static final DefaultPrettyPrinter PYTHON_STYLE = new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     private static final long CHUNK = 64L << 20;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -194,7 +201,7 @@ public final class SafetensorsWriter {
     public static Path writeJson(Path file, Object value) {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
-            String text = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n";
+            String text = JSON.writer(PYTHON_STYLE).writeValueAsString(value) + "\n";
             Files.writeString(partial, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
