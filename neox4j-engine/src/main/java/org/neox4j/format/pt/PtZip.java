@@ -30,8 +30,11 @@ import org.neox4j.format.FormatException;
  */
 public final class PtZip implements AutoCloseable {
     /** Largest deflated entry that is inflated into memory; PyTorch never compresses its records. */
-    static final long MAX_INFLATE = 64L << 20;
-    private static final int MAX_ENTRIES = 1_000_000;
+    static final long MAX_INFLATE = 16L << 20;
+    /** Most bytes inflated from one archive in all: bounds a zip bomb of many small deflated entries. */
+    static final long MAX_INFLATE_TOTAL = 64L << 20;
+    private static final int MAX_ENTRIES = 100_000;
+    private static final int MAX_NAME = 1024;
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -47,6 +50,7 @@ public final class PtZip implements AutoCloseable {
     private final MemorySegment file;
     private final Map<String, Entry> entries;
     private final String prefix;
+    private long inflated;
 
     private PtZip(Path path, Arena arena, MemorySegment file, Map<String, Entry> entries, String prefix) {
         this.path = path;
@@ -139,15 +143,16 @@ public final class PtZip implements AutoCloseable {
      * The bytes of an entry: a view of the mapping when stored; a checked, inflated copy when
      * deflated and at most {@link #MAX_INFLATE} bytes; an error otherwise. Valid until close.
      */
-    public MemorySegment read(Entry e) {
+    public synchronized MemorySegment read(Entry e) {
         MemorySegment raw = file.asSlice(e.dataOffset(), e.compressedSize());
         return switch (e.method()) {
             case STORED -> raw;
             case DEFLATED -> {
-                if (e.size() > MAX_INFLATE) {
+                if (e.size() > MAX_INFLATE || inflated + e.size() > MAX_INFLATE_TOTAL) {
                     throw new FormatException(path + ": entry '" + e.name() + "' is compressed (" + e.size() + " bytes);"
                             + " PyTorch stores tensors uncompressed and neox4j maps them directly: re-save the checkpoint with torch.save");
                 }
+                inflated += e.size();
                 MemorySegment copy = arena.allocate(Math.max(1, e.size())).asSlice(0, e.size());
                 inflate(e, raw, copy);
                 yield copy;
@@ -238,6 +243,9 @@ public final class PtZip implements AutoCloseable {
                 int extraLength = u16(p + 30);
                 int commentLength = u16(p + 32);
                 long local = u32(p + 42);
+                if (nameLength > MAX_NAME) {
+                    throw corrupt("central directory entry " + i + " has a " + nameLength + "-byte name");
+                }
                 if (p + 46 + nameLength + extraLength + commentLength > end) {
                     throw corrupt("central directory entry " + i + " runs past the directory");
                 }

@@ -148,6 +148,39 @@ class PtCheckpointTest {
     }
 
     @Test
+    void readsZip64Archives() {
+        // More than 65535 entries: java.util.zip writes the ZIP64 end records, as PyTorch does for huge files.
+        Map<String, byte[]> records = new LinkedHashMap<>();
+        records.put("data.pkl", oneTensor("HalfStorage", 1, new long[] {1}));
+        records.put("version", "3\n".getBytes());
+        for (int i = 0; i < 70_000; i++) {
+            records.put("data/" + i, new byte[] {0, 0x3C}); // 1.0 in float16
+        }
+        Path file = tmp.resolve("zip64.pt");
+        PtFiles.writeZip(file, "archive/", records, false);
+        try (PtZip zip = PtZip.open(file); PtCheckpoint pt = PtCheckpoint.open(file)) {
+            assertEquals(70_002, zip.entries().size());
+            assertArrayEquals(new float[] {1f}, pt.tensor("w").toFloatArray());
+        }
+    }
+
+    @Test
+    void boundsTheBytesInflatedFromOneArchive() {
+        Map<String, byte[]> records = new LinkedHashMap<>();
+        PickleBytes p = new PickleBytes().proto(2).op('}').mark();
+        int n = (int) (PtZip.MAX_INFLATE_TOTAL / PtZip.MAX_INFLATE) + 1;
+        for (int i = 0; i < n; i++) {
+            p.str("w" + i).tensor("ByteStorage", Integer.toString(i), PtZip.MAX_INFLATE, 0, new long[] {PtZip.MAX_INFLATE});
+            records.put("data/" + i, new byte[(int) PtZip.MAX_INFLATE]);
+        }
+        records.put("data.pkl", p.op('u').stop().bytes());
+        records.put("version", "3\n".getBytes());
+        Path bomb = tmp.resolve("bomb.pt");
+        PtFiles.writeZip(bomb, "archive/", records, true);
+        assertTrue(rejected(bomb).contains("is compressed (" + PtZip.MAX_INFLATE + " bytes)"), rejected(bomb));
+    }
+
+    @Test
     void rejectsStoragesThatAreMissingOrShort() {
         Path missing = tmp.resolve("missing.pt");
         PtFiles.writeCheckpoint(missing, oneTensor("HalfStorage", 4, new long[] {4}), Map.of());

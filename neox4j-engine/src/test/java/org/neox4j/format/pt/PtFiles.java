@@ -1,5 +1,6 @@
 package org.neox4j.format.pt;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +22,7 @@ public final class PtFiles {
 
     /** A zip of the given records (names relative to the archive directory {@code prefix}). */
     public static void writeZip(Path file, String prefix, Map<String, byte[]> records, boolean deflate) {
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16); ZipOutputStream zip = new ZipOutputStream(os)) {
             for (var r : records.entrySet()) {
                 ZipEntry e = new ZipEntry(prefix + r.getKey());
                 byte[] data = r.getValue();
