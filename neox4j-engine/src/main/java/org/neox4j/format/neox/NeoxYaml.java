@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.neox4j.model.ConfigException;
 
 /**
@@ -21,8 +20,6 @@ import org.neox4j.model.ConfigException;
  * <p>One leniency: {@code 1e-05} is read as a number, where PyYAML (YAML 1.1) would read a string.
  */
 public final class NeoxYaml {
-    private static final Pattern INT = Pattern.compile("[-+]?[0-9]+");
-    private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
     private static final int MAX_DEPTH = 100;
 
     private final String text;
@@ -96,7 +93,7 @@ public final class NeoxYaml {
             case '{' -> flowMap();
             case '[' -> flowList();
             case '"', '\'' -> quoted();
-            default -> scalar(plain(true));
+            default -> YamlScalars.resolve(plain(true));
         };
     }
 
@@ -201,7 +198,7 @@ public final class NeoxYaml {
         Object value = switch (peek()) {
             case '{', '[' -> flowValue();
             case '"', '\'' -> quoted();
-            default -> scalar(plain(false));
+            default -> YamlScalars.resolve(plain(false));
         };
         skipBlank(false);
         if (!atLineEnd()) {
@@ -329,37 +326,6 @@ public final class NeoxYaml {
             }
             default -> throw error("unknown escape \\" + c);
         };
-    }
-
-    /** Resolves a plain scalar: null, booleans, integers and floats (Python and YAML spellings). */
-    static Object scalar(String s) {
-        switch (s) {
-            case "null", "Null", "NULL", "~", "None":
-                return null;
-            case "true", "True", "TRUE":
-                return Boolean.TRUE;
-            case "false", "False", "FALSE":
-                return Boolean.FALSE;
-            case ".inf", ".Inf", ".INF", "+.inf":
-                return Double.POSITIVE_INFINITY;
-            case "-.inf", "-.Inf", "-.INF":
-                return Double.NEGATIVE_INFINITY;
-            case ".nan", ".NaN", ".NAN":
-                return Double.NaN;
-            default:
-                break;
-        }
-        if (INT.matcher(s).matches()) {
-            try {
-                return Long.parseLong(s.startsWith("+") ? s.substring(1) : s);
-            } catch (NumberFormatException e) {
-                return Double.parseDouble(s);
-            }
-        }
-        if (FLOAT.matcher(s).matches()) {
-            return Double.parseDouble(s);
-        }
-        return s;
     }
 
     // --- position -------------------------------------------------------------------------------

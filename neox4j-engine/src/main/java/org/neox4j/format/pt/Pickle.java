@@ -2,9 +2,6 @@ package org.neox4j.format.pt;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,19 +43,18 @@ public final class Pickle {
         PyValue persistentLoad(PyValue pid);
     }
 
-    private final byte[] data;
+    private final PickleInput in;
     private final Environment env;
     private final String source;
     private final List<PyValue> stack = new ArrayList<>();
     private final int[] marks = new int[MAX_MARKS];
     private int markCount;
     private final Map<Long, PyValue> memo = new HashMap<>();
-    private int pos;
     private int opStart;
     private int values;
 
     private Pickle(byte[] data, Environment env, String source) {
-        this.data = data;
+        this.in = new PickleInput(data, this::error);
         this.env = env;
         this.source = source;
     }
@@ -73,16 +69,16 @@ public final class Pickle {
 
     private PyValue run() {
         while (true) {
-            opStart = pos;
-            int op = u8();
+            opStart = in.position();
+            int op = in.u8();
             switch (op) {
                 case 0x80 -> { // PROTO
-                    int protocol = u8();
+                    int protocol = in.u8();
                     if (protocol < 2 || protocol > 5) {
                         throw error("unsupported pickle protocol " + protocol + " (2 to 5 are read)");
                     }
                 }
-                case 0x95 -> need(i64()); // FRAME: a length hint only
+                case 0x95 -> in.need(in.i64()); // FRAME: a length hint only
                 case '.' -> { // STOP
                     if (stack.isEmpty()) {
                         throw error("STOP with an empty stack");
@@ -101,18 +97,18 @@ public final class Pickle {
                 case 'N' -> push(PyValue.None.NONE);
                 case 0x88 -> push(new PyValue.Bool(true)); // NEWTRUE
                 case 0x89 -> push(new PyValue.Bool(false)); // NEWFALSE
-                case 'J' -> push(created(new PyValue.Int(i32()))); // BININT
-                case 'K' -> push(created(new PyValue.Int(u8()))); // BININT1
-                case 'M' -> push(created(new PyValue.Int(u8() | u8() << 8))); // BININT2
-                case 0x8a -> push(created(longValue(u8()))); // LONG1
-                case 0x8b -> push(created(longValue(length(u32())))); // LONG4
-                case 'G' -> push(created(new PyValue.Float(ByteBuffer.wrap(bytes(8)).order(ByteOrder.BIG_ENDIAN).getDouble()))); // BINFLOAT
-                case 'X' -> push(created(new PyValue.Str(utf8(length(u32()))))); // BINUNICODE
-                case 0x8c -> push(created(new PyValue.Str(utf8(u8())))); // SHORT_BINUNICODE
-                case 0x8d -> push(created(new PyValue.Str(utf8(length(i64()))))); // BINUNICODE8
-                case 'B' -> push(created(new PyValue.Bytes(bytes(length(u32()))))); // BINBYTES
-                case 'C' -> push(created(new PyValue.Bytes(bytes(u8())))); // SHORT_BINBYTES
-                case 0x8e, 0x96 -> push(created(new PyValue.Bytes(bytes(length(i64()))))); // BINBYTES8, BYTEARRAY8
+                case 'J' -> push(created(new PyValue.Int(in.i32()))); // BININT
+                case 'K' -> push(created(new PyValue.Int(in.u8()))); // BININT1
+                case 'M' -> push(created(new PyValue.Int(in.u8() | in.u8() << 8))); // BININT2
+                case 0x8a -> push(created(longValue(in.u8()))); // LONG1
+                case 0x8b -> push(created(longValue(in.length(in.u32())))); // LONG4
+                case 'G' -> push(created(new PyValue.Float(ByteBuffer.wrap(in.bytes(8)).order(ByteOrder.BIG_ENDIAN).getDouble()))); // BINFLOAT
+                case 'X' -> push(created(new PyValue.Str(in.utf8(in.length(in.u32()))))); // BINUNICODE
+                case 0x8c -> push(created(new PyValue.Str(in.utf8(in.u8())))); // SHORT_BINUNICODE
+                case 0x8d -> push(created(new PyValue.Str(in.utf8(in.length(in.i64()))))); // BINUNICODE8
+                case 'B' -> push(created(new PyValue.Bytes(in.bytes(in.length(in.u32()))))); // BINBYTES
+                case 'C' -> push(created(new PyValue.Bytes(in.bytes(in.u8())))); // SHORT_BINBYTES
+                case 0x8e, 0x96 -> push(created(new PyValue.Bytes(in.bytes(in.length(in.i64()))))); // BINBYTES8, BYTEARRAY8
                 case '}' -> push(created(new PyValue.PyDict())); // EMPTY_DICT
                 case ']', 0x8f -> push(created(new PyValue.PyList())); // EMPTY_LIST, EMPTY_SET
                 case ')' -> push(tuple(List.of())); // EMPTY_TUPLE
@@ -148,12 +144,12 @@ public final class Pickle {
                     List<PyValue> items = popMark();
                     setItems(dict(peek()), items);
                 }
-                case 'q' -> put(u8()); // BINPUT
-                case 'r' -> put(u32()); // LONG_BINPUT
+                case 'q' -> put(in.u8()); // BINPUT
+                case 'r' -> put(in.u32()); // LONG_BINPUT
                 case 0x94 -> put(memo.size()); // MEMOIZE
-                case 'h' -> push(get(u8())); // BINGET
-                case 'j' -> push(get(u32())); // LONG_BINGET
-                case 'c' -> push(env.global(line(), line())); // GLOBAL
+                case 'h' -> push(get(in.u8())); // BINGET
+                case 'j' -> push(get(in.u32())); // LONG_BINGET
+                case 'c' -> push(env.global(in.line(), in.line())); // GLOBAL
                 case 0x93 -> { // STACK_GLOBAL
                     PyValue name = pop();
                     PyValue module = pop();
@@ -292,7 +288,7 @@ public final class Pickle {
         if (n > 8) {
             throw error("integer of " + n + " bytes is too large (at most 64 bits are read)");
         }
-        byte[] b = bytes(n);
+        byte[] b = in.bytes(n);
         long v = 0;
         for (int i = n - 1; i >= 0; i--) {
             v = v << 8 | (b[i] & 0xFF);
@@ -365,79 +361,6 @@ public final class Pickle {
             throw error("memo index " + index + " was never stored");
         }
         return v;
-    }
-
-    // --- bytes --------------------------------------------------------------------------------
-
-    private void need(long n) {
-        if (n < 0 || n > data.length - pos) {
-            throw error("truncated: " + n + " bytes needed, " + (data.length - pos) + " remain");
-        }
-    }
-
-    private int length(long n) {
-        need(n);
-        return (int) n;
-    }
-
-    private int u8() {
-        need(1);
-        return data[pos++] & 0xFF;
-    }
-
-    private int i32() {
-        need(4);
-        int v = ByteBuffer.wrap(data, pos, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        pos += 4;
-        return v;
-    }
-
-    private long u32() {
-        return i32() & 0xFFFF_FFFFL;
-    }
-
-    private long i64() {
-        need(8);
-        long v = ByteBuffer.wrap(data, pos, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        pos += 8;
-        return v;
-    }
-
-    private byte[] bytes(int n) {
-        need(n);
-        byte[] b = new byte[n];
-        System.arraycopy(data, pos, b, 0, n);
-        pos += n;
-        return b;
-    }
-
-    private String utf8(int n) {
-        need(n);
-        try {
-            String s = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(data, pos, n)).toString();
-            pos += n;
-            return s;
-        } catch (CharacterCodingException e) {
-            throw error("string is not valid UTF-8");
-        }
-    }
-
-    /** A GLOBAL operand: printable ASCII up to a newline, at most 256 characters. */
-    private String line() {
-        StringBuilder s = new StringBuilder();
-        while (true) {
-            int c = u8();
-            if (c == '\n') {
-                return s.toString();
-            }
-            if (c < 0x20 || c > 0x7E || s.length() == 256) {
-                throw error("malformed GLOBAL operand");
-            }
-            s.append((char) c);
-        }
     }
 
     private FormatException error(String message) {

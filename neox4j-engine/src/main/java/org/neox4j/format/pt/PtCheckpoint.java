@@ -93,6 +93,13 @@ public final class PtCheckpoint implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
+    /** Every tensor of the top-level dict as an engine tensor (views of the mapped file), in file order. */
+    public Map<String, Tensor> tensors() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        tensorRefs().forEach((name, ref) -> out.put(name, toTensor(name, ref)));
+        return Collections.unmodifiableMap(out);
+    }
+
     /** The engine tensor named {@code name} in the state dict: a view of the mapped file. */
     public Tensor tensor(String name) {
         PyValue.TensorRef ref = tensorRefs().get(name);

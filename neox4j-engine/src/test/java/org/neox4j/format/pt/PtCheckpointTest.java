@@ -43,6 +43,7 @@ class PtCheckpointTest {
             assertArrayEquals(new long[] {64}, w.shape());
             assertArrayEquals(expected.get("gpt_neox.final_layer_norm.weight").toFloatArray(), w.toFloatArray());
             assertArrayEquals(expected.get("gpt_neox.final_layer_norm.bias").toFloatArray(), pt.tensor("norm.bias").toFloatArray());
+            assertEquals(List.of("norm.weight", "norm.bias"), List.copyOf(pt.tensors().keySet()));
             PyValue.PyDict root = (PyValue.PyDict) pt.root();
             assertTrue(root.attributes().containsKey("_metadata"), "BUILD restored the state dict's _metadata");
         }
