@@ -238,6 +238,87 @@ class NeoxCheckpointTest {
         return new Tensor(name, DType.F16, shape, data);
     }
 
+    /**
+     * Writes the Hugging Face copy of tiny-parallel as a float32 pipeline checkpoint of tensor-parallel
+     * size {@code tp}: rows or columns split evenly, row-parallel biases held whole by rank 0 (zeros
+     * elsewhere, so their sum is exact), LayerNorms replicated.
+     */
+    private Path splitCheckpoint(int tp, int divisibleBy) throws IOException {
+        Path root = tmp.resolve("tp" + tp);
+        Path step = Files.createDirectories(root.resolve("global_step7"));
+        Files.createDirectories(root.resolve("configs"));
+        Files.writeString(root.resolve("latest"), "global_step7");
+        Files.copy(native_().resolve("20B_tokenizer.json"), root.resolve("20B_tokenizer.json"));
+        String yml = Files.readString(native_().resolve("configs/tiny-parallel.yml"))
+                .replace("\"model_parallel_size\": 2", "\"model_parallel_size\": " + tp)
+                .replace("\"make_vocab_size_divisible_by\": 128", "\"make_vocab_size_divisible_by\": " + divisibleBy);
+        Files.writeString(root.resolve("configs/tiny.yml"), yml);
+        NeoxConfig config = NeoxConfig.read(List.of(root.resolve("configs/tiny.yml")));
+        Map<String, Map<String, Tensor>[]> files = new LinkedHashMap<>();
+        Arena arena = Arena.ofAuto();
+        try (SafetensorsFile hf = SafetensorsFile.open(Golden.model("tiny-parallel").resolve("model.safetensors"))) {
+            for (NeoxNames.Source s : NeoxNames.sources(config, true)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Tensor>[] ranks = files.computeIfAbsent(NeoxLayout.fileName(s.pipelineIndex(), 0), f -> new Map[tp]);
+                Tensor full = hf.get(s.hfName());
+                for (int r = 0; r < tp; r++) {
+                    if (ranks[r] == null) {
+                        ranks[r] = new LinkedHashMap<>();
+                    }
+                    ranks[r].put(s.key(), slice(full, s.merge(), r, tp, arena));
+                }
+            }
+            for (var e : files.entrySet()) {
+                for (int r = 0; r < tp; r++) {
+                    PtFiles.writeStateDict(step.resolve(e.getKey().replace("model_00", String.format("model_%02d", r))), e.getValue()[r]);
+                }
+            }
+        }
+        return root;
+    }
+
+    private static Tensor slice(Tensor full, TpMerge merge, int rank, int tp, Arena arena) {
+        long[] shape = full.shape();
+        MemorySegment data = switch (merge) {
+            case CONCAT_ROWS -> {
+                shape[0] /= tp;
+                yield full.data().asSlice(rank * full.byteSize() / tp, full.byteSize() / tp);
+            }
+            case CONCAT_COLUMNS -> {
+                shape[1] /= tp;
+                long part = full.byteSize() / full.dim(0) / tp;
+                MemorySegment out = arena.allocate(full.byteSize() / tp);
+                for (long row = 0; row < full.dim(0); row++) {
+                    MemorySegment.copy(full.data(), (row * tp + rank) * part, out, row * part, part);
+                }
+                yield out;
+            }
+            case SUM -> rank == 0 ? full.data() : arena.allocate(full.byteSize());
+            case REPLICATED -> full.data();
+        };
+        return new Tensor(full.name(), full.dtype(), shape, data);
+    }
+
+    @Test
+    void anyTensorParallelSizeMergesBackToTheSameModel() throws IOException {
+        // 50277 tokenizer entries padded to a multiple of divisible_by × tp must give the 50432 rows again.
+        for (int[] tpAndDivisor : new int[][] {{1, 256}, {4, 64}}) {
+            Path root = splitCheckpoint(tpAndDivisor[0], tpAndDivisor[1]);
+            try (NeoxCheckpoint neox = NeoxCheckpoint.open(root);
+                    SafetensorsFile hf = SafetensorsFile.open(Golden.model("tiny-parallel").resolve("model.safetensors"))) {
+                assertEquals(tpAndDivisor[0], neox.neoxConfig().modelParallelSize());
+                assertEquals(HfConfig.read(Golden.model("tiny-parallel")), neox.config());
+                for (String name : hf.names()) {
+                    Tensor got = neox.get(name);
+                    assertEquals(DType.F32, got.dtype());
+                    assertArrayEquals(hf.get(name).shape(), got.shape(), name);
+                    assertEquals(-1, MemorySegment.mismatch(hf.get(name).data(), 0, got.byteSize(), got.data(), 0, got.byteSize()),
+                            "tp " + tpAndDivisor[0] + " " + name);
+                }
+            }
+        }
+    }
+
     @Test
     void sequentialCheckpointsAreRefusedClearly() throws IOException {
         Path root = copyOfNative(tmp);
