@@ -1,5 +1,6 @@
 package org.neox4j.format.neox;
 
+import org.neox4j.loader.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,7 +29,7 @@ class NeoxForwardTest {
     @Test
     void nativeCheckpointGivesTheGoldenLogits() {
         try (GoldenModel golden = GoldenModel.open("tiny-parallel");
-                NeoxModel model = NeoxModel.load(golden.dir().resolve("neox-native"), LoadOptions.defaults().withThreads(2))) {
+                NeoxModel model = ModelLoader.load(golden.dir().resolve("neox-native"), LoadOptions.defaults().withThreads(2))) {
             assertEquals(HfConfig.read(golden.dir()), model.config());
             for (String caseName : List.of("len1", "len7")) {
                 JsonNode c = golden.testCase(caseName);
