@@ -24,7 +24,10 @@ import picocli.CommandLine.Command;
             EmbedCommand.class,
             EvalCommand.class,
             InfoCommand.class,
+            ConvertCommand.class,
             CommandLine.HelpCommand.class,
+            PullCommand.class,
+            TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 
