@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,14 +77,14 @@ final class EvalCommand implements Callable<Integer> {
             o.put("documents", documents);
             ObjectNode metrics = o.putObject("metrics");
             if (lambada) {
-                LambadaResult r = evaluation.lambada(lambadaDocs, ProgressLines.items("requests"));
+                LambadaResult r = evaluation.lambada(lambadaDocs, progress("requests"));
                 JsonOut.put(metrics, "acc", r.accuracy());
                 JsonOut.put(metrics, "acc_stderr", r.accuracyStderr());
                 JsonOut.put(metrics, "perplexity", r.perplexity());
                 writeLambadaSamples(r);
             } else {
                 MultipleChoiceResult r = evaluation.multipleChoice(choiceDocs, targetDelimiter,
-                        ProgressLines.items("requests"));
+                        progress("requests"));
                 JsonOut.put(metrics, "acc", r.accuracy());
                 JsonOut.put(metrics, "acc_stderr", r.accuracyStderr());
                 JsonOut.put(metrics, "acc_norm", r.accuracyNorm());
@@ -156,5 +157,10 @@ final class EvalCommand implements Callable<Integer> {
         for (int id : s.request().continuation()) {
             into.add(id);
         }
+    }
+
+    /** A progress bar on stderr counting {@code unit}. */
+    private static ProgressBar progress(String unit) {
+        return ProgressBar.items(new PrintWriter(System.err, true, StandardCharsets.UTF_8), unit);
     }
 }

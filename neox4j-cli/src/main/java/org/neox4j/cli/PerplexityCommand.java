@@ -1,6 +1,8 @@
 package org.neox4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.neox4j.Neox4jException;
@@ -54,7 +56,7 @@ final class PerplexityCommand implements Callable<Integer> {
             Perplexity perplexity = new Perplexity(lm.model().network(), options);
             PerplexityResult r;
             try {
-                r = perplexity.evaluate(lm.requireTokenizer(), text, ProgressLines.items("tokens"));
+                r = perplexity.evaluate(lm.requireTokenizer(), text, progress("tokens"));
             } catch (Neox4jException e) {
                 throw new Neox4jException(name + ": " + e.getMessage(), e);
             }
@@ -84,5 +86,10 @@ final class PerplexityCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A progress bar on stderr counting {@code unit}. */
+    private static ProgressBar progress(String unit) {
+        return ProgressBar.items(new PrintWriter(System.err, true, StandardCharsets.UTF_8), unit);
     }
 }

@@ -38,7 +38,7 @@ class PerplexityCommandTest {
             assertEquals(256, o.get("context").asInt());
             assertEquals(Math.exp(nll / 6), o.get("perplexity").asDouble(), 1e-4 * Math.exp(nll / 6));
             assertEquals(nll / Math.log(2) / 48, o.get("bits_per_byte").asDouble(), 1e-5);
-            assertTrue(r.err().contains("perplexity: 6/6 tokens (100%)"), "progress on stderr: " + r.err());
+            assertTrue(r.err().contains("perplexity  6 tokens in "), "progress on stderr: " + r.err());
 
             CliRun small = CliRun.run("perplexity", "-m", golden.dir().toString(), "--file", text.toString(), "--context", "4",
                     "--stride", "2", "--json");

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.neox4j.Neox4jException;
+import org.neox4j.loader.ModelLoader;
 import org.neox4j.model.LoadOptions;
 import org.neox4j.model.NeoxModel;
 import org.neox4j.testing.Approx;
@@ -24,7 +25,7 @@ class EmbeddingsTest {
     @ValueSource(strings = {"tiny-parallel", "tiny-sequential", "tiny-pythia"})
     void pooledHiddenStatesMatchReference(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             int layers = model.config().numLayers();
             int h = model.config().hiddenSize();
             List<int[]> texts = new ArrayList<>();
@@ -72,7 +73,7 @@ class EmbeddingsTest {
     @Test
     void badLayersAndTextsAreRejected() {
         try (GoldenModel golden = GoldenModel.open("tiny-sequential");
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             Embeddings e = new Embeddings(model.network());
             assertEquals(3, e.resolveLayer(-1));
             assertEquals(0, e.resolveLayer(-4));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.neox4j.Neox4jException;
 import org.neox4j.ProgressListener;
 import org.neox4j.model.GptNeoX;
+import org.neox4j.loader.ModelLoader;
 import org.neox4j.model.LoadOptions;
 import org.neox4j.model.NeoxModel;
 import org.neox4j.testing.GoldenModel;
@@ -23,7 +24,7 @@ class PerplexityTest {
     @Test
     void wholeTextInOneWindowMatchesTheGoldenLogSoftmax() {
         try (GoldenModel golden = GoldenModel.open("tiny-sequential");
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             GoldenScores ref = new GoldenScores(golden);
             int[] ids = ref.inputIds("len33");
             double nll = 0;
@@ -46,7 +47,7 @@ class PerplexityTest {
     @Test
     void slidingWindowMatchesADirectComputation() {
         try (GoldenModel golden = GoldenModel.open("tiny-sequential");
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             int[] ids = new GoldenScores(golden).inputIds("len33");
             for (int[] cs : new int[][] {{8, 3}, {8, 8}, {5, 1}, {2, 1}}) {
                 int context = cs[0];
@@ -85,7 +86,7 @@ class PerplexityTest {
     @Test
     void prependedBosScoresTheFirstToken() {
         try (GoldenModel golden = GoldenModel.open("tiny-sequential");
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             int[] ids = new GoldenScores(golden).inputIds("len7");
             int bos = model.config().bosTokenId();
             int[] withBos = new int[ids.length + 1];
@@ -105,7 +106,7 @@ class PerplexityTest {
     @Test
     void textPerplexityAndBitsPerByteMatchTheGoldenLogits() {
         try (GoldenModel golden = GoldenModel.open("tiny-parallel");
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             GoldenScores ref = new GoldenScores(golden);
             int[] ids = ref.inputIds("len7");
             String text = " depositaughing状 dentro Dubai elite serialized";
@@ -127,7 +128,7 @@ class PerplexityTest {
     @Test
     void unusableInputsAreRejected() {
         try (GoldenModel golden = GoldenModel.open("tiny-sequential");
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             Perplexity p = new Perplexity(model.network(), new PerplexityOptions(16, 8, false));
             Neox4jException one = assertThrows(Neox4jException.class, () -> p.evaluate(new int[] {5}, 0, ProgressListener.NONE));
             assertEquals("the text has 1 token; perplexity needs at least two (or one, with the BOS token prepended)", one.getMessage());

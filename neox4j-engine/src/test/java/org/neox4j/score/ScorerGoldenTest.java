@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.neox4j.Neox4jException;
 import org.neox4j.ProgressListener;
+import org.neox4j.loader.ModelLoader;
 import org.neox4j.model.LoadOptions;
 import org.neox4j.model.NeoxModel;
 import org.neox4j.testing.GoldenModel;
@@ -37,7 +38,7 @@ class ScorerGoldenTest {
     @ValueSource(strings = {"tiny-parallel", "tiny-sequential", "tiny-pythia"})
     void logprobsGreedyAndTopKMatchReference(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             GoldenScores ref = new GoldenScores(golden);
             List<Probe> probes = probes(ref);
             // a small batch budget splits the requests over several forward passes
@@ -138,7 +139,7 @@ class ScorerGoldenTest {
     @ValueSource(strings = {"tiny-parallel", "tiny-pythia"})
     void everyPositionMatchesLogitsColsMinusLogsumexp(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             GoldenScores ref = new GoldenScores(golden);
             int[] ids = ref.inputIds("len33");
             int[] cols = GoldenModel.ints(golden.cases().get("logits_cols_ids"));
@@ -166,7 +167,7 @@ class ScorerGoldenTest {
     @ValueSource(strings = {"tiny-parallel", "tiny-sequential", "tiny-pythia"})
     void greedyContinuationIsRecognised(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             var gen = golden.cases().get("generation").get(0);
             int[] prompt = GoldenModel.ints(gen.get("prompt_ids"));
             int[] greedy = GoldenModel.ints(gen.get("new_tokens"));
@@ -187,7 +188,7 @@ class ScorerGoldenTest {
     @Test
     void batchingDoesNotChangeScores() {
         try (GoldenModel golden = GoldenModel.open("tiny-sequential");
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             List<ScoreRequest> requests = probes(new GoldenScores(golden)).stream().map(Probe::request).toList();
             List<Score> alone = new Scorer(model.network(), ScoreOptions.defaults().withBatchTokens(1)).score(requests, ProgressListener.NONE);
             List<Score> together = new Scorer(model.network(), ScoreOptions.defaults().withBatchTokens(10_000)).score(requests, ProgressListener.NONE);
@@ -201,7 +202,7 @@ class ScorerGoldenTest {
     @Test
     void longRequestsLoseContextFromTheLeftLikeTheHarness() {
         try (GoldenModel golden = GoldenModel.open("tiny-sequential");
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             int[] ids = new GoldenScores(golden).inputIds("len7");
             Scorer short4 = new Scorer(model.network(), ScoreOptions.defaults().withMaxLength(4));
             // (context + continuation)[-(4 + 1):][:-1] = ids[2..6]: two context tokens dropped
@@ -219,7 +220,7 @@ class ScorerGoldenTest {
     @Test
     void badRequestsAreRejected() {
         try (GoldenModel golden = GoldenModel.open("tiny-sequential");
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             Scorer scorer = new Scorer(model.network(), ScoreOptions.defaults());
             Neox4jException outside = assertThrows(Neox4jException.class, () -> scorer.score(new ScoreRequest(new int[] {1}, new int[] {512})));
             assertEquals("token id 512 is outside the model's vocabulary [0, 512)", outside.getMessage());
