@@ -221,7 +221,8 @@ public final class BatchScheduler implements AutoCloseable {
             if (s.cancelled) {
                 it.remove();
                 release(s, s.end(SequenceEnd.Outcome.CANCELLED, null));
-            } else if (s.state.finished()) {
+            } else if (s.state.finished() && !s.wantsPromptLogits()) {
+                // nothing to generate (max tokens 0) and no prompt log-probabilities to compute
                 it.remove();
                 release(s, s.end(SequenceEnd.Outcome.FINISHED, null));
             } else if (s.cache == null) {
@@ -258,7 +259,9 @@ public final class BatchScheduler implements AutoCloseable {
                 if (s.promptLogprobs != null) {
                     s.listener.onPromptLogprobs(s.promptLogprobs);
                 }
-                s.listener.onToken(s.token, s.tokenLogprobs);
+                if (s.token != null) {
+                    s.listener.onToken(s.token, s.tokenLogprobs);
+                }
             } catch (RuntimeException e) {
                 s.cancelled = true;
             }

@@ -31,10 +31,12 @@ final class BatchStep {
         List<GptNeoX.Chunk> chunks = new ArrayList<>(batch.size());
         int[] lastRow = new int[batch.size()];
         int[] inputLength = new int[batch.size()];
+        boolean[] scorePrompt = new boolean[batch.size()];
         int rows = 0;
         for (int i = 0; i < batch.size(); i++) {
             Sequence s = batch.get(i);
-            allRows |= s.wantsPromptLogits();
+            scorePrompt[i] = s.wantsPromptLogits();
+            allRows |= scorePrompt[i];
             int[] input = s.state.nextInput();
             inputLength[i] = input.length;
             chunks.add(new GptNeoX.Chunk(s.cache, input));
@@ -47,14 +49,14 @@ final class BatchStep {
         pool.parallelFor(batch.size(), (start, end) -> {
             for (int i = start; i < end; i++) {
                 int row = all ? lastRow[i] : i;
-                sample(batch.get(i), logits, row, all ? lastRow[i] - inputLength[i] + 1 : -1);
+                sample(batch.get(i), logits, row, scorePrompt[i] ? lastRow[i] - inputLength[i] + 1 : -1);
             }
         });
     }
 
     /**
      * Samples sequence {@code s}'s next token from logits row {@code row}; {@code firstRow} is the
-     * row of its first input token when every row is present (for prompt log-probabilities), else -1.
+     * row of its first prompt token when its prompt log-probabilities are due now, else -1.
      */
     private void sample(Sequence s, float[] logits, int row, int firstRow) {
         s.token = null;
@@ -63,13 +65,16 @@ final class BatchStep {
         s.failure = null;
         try {
             int top = s.request.topLogprobs();
-            if (firstRow >= 0 && s.request.promptLogprobs() && s.state.generatedCount() == 0) {
+            if (firstRow >= 0) {
                 int[] prompt = s.request.prompt();
                 List<TokenLogprobs> lp = new ArrayList<>(prompt.length - 1);
                 for (int p = 1; p < prompt.length; p++) {
                     lp.add(TokenLogprobs.of(logits, (firstRow + p - 1) * vocab, vocab, prompt[p], top));
                 }
                 s.promptLogprobs = lp;
+            }
+            if (s.state.finished()) {
+                return; // max tokens 0: the step only scored the prompt
             }
             float[] own = new float[vocab];
             System.arraycopy(logits, row * vocab, own, 0, vocab);

@@ -225,6 +225,18 @@ class BatchSchedulerTest {
             }
             assertTrue(withLogprobs.logprobs.get(0).logprob() <= 0);
             assertTrue(plain.logprobs.isEmpty());
+
+            // max tokens 0 scores the prompt only (echo + logprobs, as evaluation harnesses use it)
+            Collector scoreOnly = new Collector();
+            s.submit(new SequenceRequest(prompt, SamplingParams.greedy(0), 1, true), scoreOnly);
+            SequenceEnd end = scoreOnly.awaitEnd();
+            assertEquals(SequenceEnd.Outcome.FINISHED, end.outcome());
+            assertEquals(0, scoreOnly.ids.size());
+            assertEquals(prompt.length - 1, scoreOnly.promptLogprobs.size());
+            for (int p = 1; p < prompt.length; p++) {
+                assertEquals(withLogprobs.promptLogprobs.get(p - 1).logprob(), scoreOnly.promptLogprobs.get(p - 1).logprob(), 1e-5);
+            }
+            assertEquals(0, s.kvBytesInUse());
         }
     }
 }
