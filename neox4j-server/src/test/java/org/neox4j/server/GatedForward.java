@@ -34,6 +34,7 @@ final class GatedForward implements BatchForward {
     /** From now on each step waits for a permit. */
     void close() {
         open = false;
+        permits.drainPermits();
     }
 
     /** Lets {@code steps} more steps run while closed. */
