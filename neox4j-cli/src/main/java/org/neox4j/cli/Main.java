@@ -20,8 +20,11 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ForwardCommand.class,
             InfoCommand.class,
+            ConvertCommand.class,
             ServeCommand.class,
             CommandLine.HelpCommand.class,
+            PullCommand.class,
+            TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,5 +1,7 @@
 package org.neox4j.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -8,6 +10,7 @@ import org.neox4j.Neox4jException;
 import org.neox4j.generate.LanguageModel;
 import org.neox4j.generate.batch.BatchOptions;
 import org.neox4j.generate.batch.BatchScheduler;
+import org.neox4j.hub.ModelResolver;
 import org.neox4j.model.KvCache;
 import org.neox4j.server.ChatTemplate;
 import org.neox4j.server.OpenAiServer;
@@ -36,7 +39,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Require 'Authorization: Bearer KEY' on /v1/ requests (default: the NEOX4J_API_KEY environment variable, else none).")
     String apiKey;
 
-    @Option(names = "--model-name", paramLabel = "NAME", description = "The model id clients use (default: the model directory's name).")
+    @Option(names = "--model-name", paramLabel = "NAME",
+            description = "The model id clients use (default: the hub id, or the model directory's name).")
     String modelName;
 
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "16", description = "Sequences per forward pass, at most (default: ${DEFAULT-VALUE}).")
@@ -73,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new Neox4jException("--request-timeout must be at least 1 second, got " + requestTimeoutSeconds);
         }
         String key = apiKey != null ? apiKey : System.getenv("NEOX4J_API_KEY");
-        String name = modelName != null ? modelName : modelOptions.model.toAbsolutePath().normalize().getFileName().toString();
+        String name = modelName != null ? modelName : defaultName(modelOptions.model);
         // bound the time a client may take to send its request (the JDK server reads this once, at start)
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
             System.setProperty("sun.net.httpserver.maxReqTime", "60");
@@ -118,5 +122,15 @@ final class ServeCommand implements Callable<Integer> {
             lm.close();
             stopped.countDown();
         }
+    }
+
+    /** A hub id as given; a local directory by its name. */
+    private static String defaultName(String model) {
+        if (model == null) {
+            return ModelResolver.DEFAULT_MODEL;
+        }
+        Path path = Path.of(model);
+        return Files.isDirectory(path) && path.toAbsolutePath().normalize().getFileName() != null
+                ? path.toAbsolutePath().normalize().getFileName().toString() : model;
     }
 }

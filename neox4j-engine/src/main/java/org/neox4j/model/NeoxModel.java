@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.neox4j.format.FormatException;
 import org.neox4j.format.TensorStore;
+import org.neox4j.format.neox.NeoxCheckpoint;
 import org.neox4j.format.safetensors.SafetensorsFile;
 import org.neox4j.format.safetensors.ShardedSafetensors;
 import org.neox4j.tensor.WorkerPool;
@@ -30,7 +31,10 @@ public final class NeoxModel implements AutoCloseable {
         this.tokenizerFile = tokenizerFile;
     }
 
-    /** Loads a Hugging Face model directory (config.json + safetensors). */
+    /**
+     * Loads a Hugging Face model directory (config.json + safetensors), or an original GPT-NeoX
+     * checkpoint directory ({@code configs/*.yml}, {@code global_stepN/layer_*.pt}; see {@link NeoxCheckpoint}).
+     */
     public static NeoxModel load(Path path, LoadOptions options) {
         if (!Files.exists(path)) {
             throw new FormatException(path + ": no such file or directory");
@@ -38,13 +42,21 @@ public final class NeoxModel implements AutoCloseable {
         if (!Files.isDirectory(path)) {
             throw new FormatException(path + ": not a model directory (expected a Hugging Face directory with config.json and *.safetensors)");
         }
+        if (NeoxCheckpoint.looksLike(path)) {
+            // An original GPT-NeoX checkpoint: each tensor is merged across the tensor-parallel ranks as it is loaded.
+            NeoxCheckpoint checkpoint = NeoxCheckpoint.open(path);
+            return assemble(path, checkpoint.config(), checkpoint, checkpoint.tokenizerFile().orElse(null), options);
+        }
         Config config = HfConfig.read(path);
-        TensorStore store = openSafetensors(path);
+        return assemble(path, config, openSafetensors(path), findTokenizer(path), options);
+    }
+
+    private static NeoxModel assemble(Path path, Config config, TensorStore store, Path tokenizerFile, LoadOptions options) {
         WorkerPool pool = null;
         try {
             ModelWeights weights = WeightLoader.load(store, config, QkvLayout.PER_HEAD_INTERLEAVED);
             pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
-            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, findTokenizer(path));
+            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, tokenizerFile);
         } catch (RuntimeException e) {
             store.close();
             if (pool != null) {
