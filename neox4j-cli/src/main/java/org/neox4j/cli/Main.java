@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             InfoCommand.class,
             ConvertCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class,
             PullCommand.class,
             TokenizeCommand.class,
