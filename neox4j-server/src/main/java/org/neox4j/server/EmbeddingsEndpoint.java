@@ -1,5 +1,8 @@
 package org.neox4j.server;
 
+import org.neox4j.score.Embeddings;
+import org.neox4j.score.Pooling;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
@@ -42,9 +45,12 @@ final class EmbeddingsEndpoint implements Router.Endpoint {
             }
             tokens += in.ids().length;
         }
+        // mean-pooled final hidden states (after the final LayerNorm, HF's last_hidden_state), batched
+        List<float[]> vectors = new Embeddings(served.model().model().network())
+                .embed(inputs.stream().map(Prompts.Prompt::ids).toList(), -1, Pooling.MEAN);
         ArrayNode data = Json.array();
         for (int i = 0; i < inputs.size(); i++) {
-            float[] e = Embeddings.meanPooled(served.model().model().network(), inputs.get(i).ids());
+            float[] e = vectors.get(i);
             ObjectNode item = Json.object();
             item.put("object", "embedding");
             item.put("index", i);

@@ -173,7 +173,8 @@ class OpenAiSdkTest {
         assertEquals(2, e.data().size());
         List<Float> first = e.data().get(0).embedding();
         assertEquals(t.lm.config().hiddenSize(), first.size());
-        float[] direct = Embeddings.meanPooled(t.lm.model().network(), t.lm.requireTokenizer().encode("hello world"));
+        float[] direct = new org.neox4j.score.Embeddings(t.lm.model().network())
+                .embed(t.lm.requireTokenizer().encode("hello world"), -1, org.neox4j.score.Pooling.MEAN);
         for (int i = 0; i < direct.length; i++) {
             assertEquals(direct[i], first.get(i), 1e-6);
         }
