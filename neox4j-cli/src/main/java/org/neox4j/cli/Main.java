@@ -26,9 +26,9 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             ConvertCommand.class,
             ServeCommand.class,
-            CommandLine.HelpCommand.class,
             PullCommand.class,
             TokenizeCommand.class,
+            CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
 
