@@ -18,6 +18,7 @@ import org.neox4j.model.NeoxModel;
 import org.neox4j.tensor.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.neox4j.loader.ModelLoader;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure prefill and decode speed, and decode's fraction of this machine's memory bandwidth",
@@ -68,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
                 dir = temp;
                 SyntheticModel.write(s, type == null ? DType.F16 : type, dir, 1, json ? org.neox4j.ProgressListener.NONE : new ProgressLines());
             }
-            try (NeoxModel m = NeoxModel.load(dir, options)) {
+            try (NeoxModel m = ModelLoader.load(dir, options)) {
                 if (!json) {
                     System.err.println("loaded " + dir + "; benchmarking (warm-up, bandwidth probe, prefill, decode, probe)...");
                 }

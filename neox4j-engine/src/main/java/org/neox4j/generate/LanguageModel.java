@@ -1,5 +1,6 @@
 package org.neox4j.generate;
 
+import org.neox4j.loader.ModelLoader;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
@@ -31,7 +32,7 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Loads the model at {@code path} and the tokenizer shipped beside it, if any. */
     public static LanguageModel load(Path path, LoadOptions options) {
-        NeoxModel model = NeoxModel.load(path, options);
+        NeoxModel model = ModelLoader.load(path, options);
         try {
             Tokenizer tokenizer = model.tokenizerFile().map(Tokenizer::load).orElse(null);
             return new LanguageModel(model, tokenizer);

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.neox4j.tensor.DType;
 import org.neox4j.testing.Approx;
 import org.neox4j.testing.GoldenModel;
+import org.neox4j.loader.ModelLoader;
 
 /**
  * Steady-state decoding allocates nothing: once the JIT has compiled the kernels, a round of
@@ -25,7 +26,7 @@ class DecodeAllocationTest {
     void decodeStepsAllocateNothing(DType dtype, int threads) {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (GoldenModel golden = GoldenModel.open("tiny-parallel");
-             NeoxModel model = NeoxModel.load(golden.dir(), new LoadOptions(threads, dtype))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads, dtype))) {
             GptNeoX net = model.network();
             int v = model.config().vocabSize();
             float[] logits = new float[v];

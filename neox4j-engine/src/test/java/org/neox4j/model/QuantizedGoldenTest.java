@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.neox4j.tensor.DType;
 import org.neox4j.testing.Approx;
 import org.neox4j.testing.GoldenModel;
+import org.neox4j.loader.ModelLoader;
 
 /**
  * Golden-model logits with weights quantized at load stay within a measured distance of the
@@ -31,7 +32,7 @@ class QuantizedGoldenTest {
     void logitsStayNearFloat32Reference(String modelName, DType dtype, double bound) {
         for (int threads : new int[] {1, 2}) {
             try (GoldenModel golden = GoldenModel.open(modelName);
-                 NeoxModel model = NeoxModel.load(golden.dir(), new LoadOptions(threads, dtype))) {
+                 NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads, dtype))) {
                 assertTrue(model.weights().layers().get(0).mlpUp().dtype() == dtype, "weights were quantized");
                 double worst = 0;
                 for (JsonNode c : golden.cases().get("cases")) {

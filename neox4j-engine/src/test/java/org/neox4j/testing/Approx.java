@@ -34,6 +34,8 @@ public final class Approx {
             fail(what + ": max |Δ| " + max + " > " + tolerance + " (worst at index " + worst + ": expected "
                     + expected[worst] + ", got " + actual[worst] + ")");
         }
+        // The achieved distance, for the record in the test log (docs quote these numbers).
+        System.out.printf("golden %-45s max |Δ| %.2e (tolerance %.0e)%n", what, max, tolerance);
         return max;
     }
 
