@@ -3,6 +3,8 @@ package org.neox4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +69,8 @@ final class BenchCommand implements Callable<Integer> {
                 ModelShape s = ModelShape.parse(shape);
                 temp = Files.createTempDirectory("neox4j-bench-");
                 dir = temp;
-                SyntheticModel.write(s, type == null ? DType.F16 : type, dir, 1, json ? org.neox4j.ProgressListener.NONE : new ProgressLines());
+                SyntheticModel.write(s, type == null ? DType.F16 : type, dir, 1, json ? org.neox4j.ProgressListener.NONE
+                        : ProgressBar.items(new PrintWriter(System.err, true, StandardCharsets.UTF_8), "weights"));
             }
             try (NeoxModel m = ModelLoader.load(dir, options)) {
                 if (!json) {
@@ -105,6 +108,8 @@ final class BenchCommand implements Callable<Integer> {
             o.put("bandwidth_gb_s_median_after", r.after().median() / 1e9);
             o.put("decode_gb_s", r.weightBytesPerToken() * r.decodeTokensPerSecond() / 1e9);
             o.put("decode_roofline_fraction", r.decodeRooflineFraction());
+            o.put("kv_cache_bytes_per_token", r.kvBytesPerToken());
+            o.put("decode_roofline_fraction_with_kv", r.decodeRooflineFractionWithKv());
             o.put("prefill_gflop_s", 2.0 * (m.config().parameterCount() - 2L * m.config().vocabSize() * m.config().hiddenSize())
                     * r.prefillTokensPerSecond() / 1e9);
             System.out.println(mapper.writeValueAsString(o));
@@ -118,8 +123,10 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("weights/token:    %s%n", Sizes.human(r.weightBytesPerToken()));
         System.out.printf("bandwidth:        %.1f GB/s (streaming read probe, best of before/after; medians %.1f / %.1f)%n",
                 bw / 1e9, r.before().median() / 1e9, r.after().median() / 1e9);
-        System.out.printf("decode roofline:  %.1f GB/s of weights read = %.0f%% of the bandwidth limit%n",
-                r.weightBytesPerToken() * r.decodeTokensPerSecond() / 1e9, 100 * r.decodeRooflineFraction());
+        System.out.printf("decode roofline:  %.1f GB/s of weights read = %.0f%% of the bandwidth limit"
+                + " (%.0f%% counting the KV cache, %s per token)%n",
+                r.weightBytesPerToken() * r.decodeTokensPerSecond() / 1e9, 100 * r.decodeRooflineFraction(),
+                100 * r.decodeRooflineFractionWithKv(), Sizes.human(r.kvBytesPerToken()));
     }
 
     private static void deleteTree(Path dir) {

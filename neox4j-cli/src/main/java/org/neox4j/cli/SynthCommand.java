@@ -1,5 +1,7 @@
 package org.neox4j.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.neox4j.bench.ModelShape;
@@ -34,7 +36,7 @@ final class SynthCommand implements Callable<Integer> {
         long bytes = stored.byteSize(s.parameters());
         System.err.printf("%s: %,d parameters, %s on disk as %s%s%n", s.cliName(), s.parameters(), Sizes.human(bytes),
                 stored.cliName(), requested == stored ? "" : " (load with --weights-dtype " + requested.cliName() + ")");
-        SyntheticModel.write(s, requested, out, seed, new ProgressLines());
+        SyntheticModel.write(s, requested, out, seed, ProgressBar.items(new PrintWriter(System.err, true, StandardCharsets.UTF_8), "weights"));
         System.err.println("wrote " + out);
         return 0;
     }

@@ -13,8 +13,14 @@ import org.neox4j.model.NeoxModel;
  */
 public final class DecodeBenchmark {
 
+    /**
+     * @param kvBytesPerToken KV cache bytes a decode step reads on average (float32 keys and values
+     *     of every layer over the mean context length during decoding): memory traffic besides
+     *     the weights, reported apart because the roofline of issue 4 counts weights only
+     */
     public record Result(int promptTokens, int genTokens, double prefillSeconds, double decodeSeconds,
-                         long weightBytesPerToken, MemoryBandwidth.Result before, MemoryBandwidth.Result after) {
+                         long weightBytesPerToken, long kvBytesPerToken, MemoryBandwidth.Result before,
+                         MemoryBandwidth.Result after) {
         public double prefillTokensPerSecond() {
             return promptTokens / prefillSeconds;
         }
@@ -30,6 +36,11 @@ public final class DecodeBenchmark {
 
         public double decodeRooflineFraction() {
             return weightBytesPerToken * decodeTokensPerSecond() / bandwidthBytesPerSecond();
+        }
+
+        /** The same with the KV cache reads counted as well. */
+        public double decodeRooflineFractionWithKv() {
+            return (weightBytesPerToken + kvBytesPerToken) * decodeTokensPerSecond() / bandwidthBytesPerSecond();
         }
     }
 
@@ -70,8 +81,10 @@ public final class DecodeBenchmark {
         }
         long t2 = System.nanoTime();
         MemoryBandwidth.Result after = MemoryBandwidth.measure(net.pool(), PROBE_BYTES, 5);
+        long meanContext = promptTokens + (genTokens + 1) / 2;
+        long kvBytes = KvCache.bytesFor(model.config(), 1) * meanContext;
         return new Result(promptTokens, genTokens, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9,
-                model.weights().bytesPerToken(), before, after);
+                model.weights().bytesPerToken(), kvBytes, before, after);
     }
 
     private static int argmax(float[] v) {
