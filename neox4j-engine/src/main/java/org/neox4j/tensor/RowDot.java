@@ -214,10 +214,11 @@ public final class RowDot {
             FloatVector s0 = FloatVector.zero(F);
             FloatVector s1 = FloatVector.zero(F);
             for (int p = 0; p < 16; p += L) {
-                ByteVector q = ByteVector.fromMemorySegment(B, seg, off + 2 + p, LE);
-                s0 = ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0))
+                // one byte→int widening, both nibbles split on int lanes (see RowDot4.q4Pair)
+                IntVector q = (IntVector) ByteVector.fromMemorySegment(B, seg, off + 2 + p, LE).convertShape(VectorOperators.B2I, I, 0);
+                s0 = ((FloatVector) q.and(0x0F).convert(VectorOperators.I2F, 0))
                         .fma(FloatVector.fromArray(F, x, xOff + 32 * b + p), s0);
-                s1 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0))
+                s1 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
                         .fma(FloatVector.fromArray(F, x, xOff + 32 * b + 16 + p), s1);
             }
             float d = Float.float16ToFloat(seg.get(I16, off));
