@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import org.neox4j.model.GptNeoX;
+import org.neox4j.model.ForwardPass;
 import org.neox4j.model.KvCache;
 import org.neox4j.tokenizer.StreamingDecoder;
 import org.neox4j.tokenizer.Tokenizer;
@@ -12,10 +12,11 @@ import org.neox4j.tokenizer.Tokenizer;
 /**
  * One generation, advanced a token at a time: an iterator of {@link GeneratedToken}s. The prompt
  * is processed as one batch on the first {@link #next()}; each later call feeds the previous
- * token through the model (reusing the KV cache) and samples the next.
+ * token through the model (reusing the KV cache) and samples the next. Closing it releases the
+ * sequence's state in the forward pass (for a pipeline, its KV caches on the workers).
  */
-public final class GenerationSession implements Iterator<GeneratedToken> {
-    private final GptNeoX network;
+public final class GenerationSession implements Iterator<GeneratedToken>, AutoCloseable {
+    private final ForwardPass network;
     private final KvCache cache;
     private final SamplingParams params;
     private final Sampler sampler;
@@ -32,7 +33,7 @@ public final class GenerationSession implements Iterator<GeneratedToken> {
     private long prefillNanos;
     private long decodeNanos;
 
-    GenerationSession(GptNeoX network, Tokenizer tokenizer, int[] prompt, SamplingParams params, int context, Set<Integer> eos) {
+    GenerationSession(ForwardPass network, Tokenizer tokenizer, int[] prompt, SamplingParams params, int context, Set<Integer> eos) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt has no tokens (give text or at least one token id)");
         }
@@ -139,6 +140,12 @@ public final class GenerationSession implements Iterator<GeneratedToken> {
     public GenerationResult result() {
         return new GenerationResult(Arrays.copyOf(generated, count), text == null ? null : text.toString(),
                 finish, prompt.length, prefillNanos, decodeNanos);
+    }
+
+    /** Releases the sequence in the forward pass; the session cannot go on afterwards. */
+    @Override
+    public void close() {
+        network.release(cache);
     }
 
     /** Positions used in the KV cache (prompt and generated tokens that went through the model). */

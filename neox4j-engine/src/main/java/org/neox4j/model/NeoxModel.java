@@ -42,7 +42,7 @@ public final class NeoxModel implements AutoCloseable {
         TensorStore store = openSafetensors(path);
         WorkerPool pool = null;
         try {
-            ModelWeights weights = WeightLoader.load(store, config, QkvLayout.PER_HEAD_INTERLEAVED);
+            ModelWeights weights = WeightLoader.load(store, config, QkvLayout.PER_HEAD_INTERLEAVED, options.part());
             pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
             return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, findTokenizer(path));
         } catch (RuntimeException e) {
