@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.neox4j.Neox4jException;
 import org.neox4j.model.GptNeoX;
 
@@ -27,6 +28,7 @@ public final class Worker implements AutoCloseable {
     private final Server server;
     private final StageService stage;
     private final HealthStatusManager health;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Worker(Server server, StageService stage, HealthStatusManager health) {
         this.server = server;
@@ -117,6 +119,9 @@ public final class Worker implements AutoCloseable {
     /** Stops serving: health NOT_SERVING, open sessions cancelled (their caches released). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         health.enterTerminalState();
         server.shutdownNow();
         try {
