@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.neox4j.Neox4jException;
 import org.neox4j.model.Config;
 import org.neox4j.model.ForwardPass;
@@ -43,10 +44,19 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Loads the model at {@code path} and the tokenizer shipped beside it, if any. */
     public static LanguageModel load(Path path, LoadOptions options) {
+        return load(path, options, NeoxModel::network);
+    }
+
+    /**
+     * Loads the model (or the share of it that {@code options} names) and its tokenizer, with the
+     * forward pass that {@code network} builds over it, e.g. a pipeline whose workers run the
+     * layers this share lacks.
+     */
+    public static LanguageModel load(Path path, LoadOptions options, Function<NeoxModel, ForwardPass> network) {
         NeoxModel model = NeoxModel.load(path, options);
         try {
             Tokenizer tokenizer = model.tokenizerFile().map(Tokenizer::load).orElse(null);
-            return new LanguageModel(model, tokenizer);
+            return new LanguageModel(model, tokenizer, network.apply(model));
         } catch (RuntimeException e) {
             model.close();
             throw e;
