@@ -19,10 +19,17 @@ import picocli.CommandLine.Command;
         subcommands = {
             GenerateCommand.class,
             ForwardCommand.class,
+            ScoreCommand.class,
+            PerplexityCommand.class,
+            EmbedCommand.class,
+            EvalCommand.class,
             InfoCommand.class,
+            ConvertCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class,
             PullCommand.class,
             TokenizeCommand.class,
+            WorkerCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.neox4j.cluster.proto.SessionRequest;
 import org.neox4j.generate.LanguageModel;
+import org.neox4j.loader.ModelLoader;
 import org.neox4j.model.NeoxModel;
 import org.neox4j.testing.Approx;
 import org.neox4j.testing.GoldenModel;
@@ -66,7 +67,7 @@ class AssemblyLineTest {
         }, i -> { });
         try (GoldenModel golden = GoldenModel.open("tiny-pythia");
              InProcessCluster cluster = new InProcessCluster(golden.dir());
-             NeoxModel single = NeoxModel.load(golden.dir(), InProcessCluster.load())) {
+             NeoxModel single = ModelLoader.load(golden.dir(), InProcessCluster.load())) {
             cluster.start(0, 0, 2, null, firstStage);
             cluster.start(1, 2, 3, null, secondStage);
             try (LanguageModel lm = cluster.coordinator(PipelineOptions.defaults().withMicroBatchRows(2), 0, 1)) {

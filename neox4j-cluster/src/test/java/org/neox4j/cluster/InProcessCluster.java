@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.neox4j.generate.LanguageModel;
 import org.neox4j.model.LoadOptions;
 import org.neox4j.model.ModelPart;
+import org.neox4j.loader.ModelLoader;
 import org.neox4j.model.NeoxModel;
 
 /** Workers of a model on in-process gRPC servers, and coordinators connected to them. */
@@ -29,7 +30,7 @@ final class InProcessCluster implements AutoCloseable {
 
     /** Starts a worker for layers [from, to) under endpoint name {@code "w" + index}. */
     Worker start(int index, int from, int to, ClusterToken token, ServerInterceptor... extra) {
-        NeoxModel share = NeoxModel.load(model, load().withPart(ModelPart.layers(from, to)));
+        NeoxModel share = ModelLoader.load(model, load().withPart(ModelPart.layers(from, to)));
         shares.add(share);
         WorkerOptions options = WorkerOptions.loopback(model.toString(), 0, 256).withToken(token);
         InProcessServerBuilder builder = InProcessServerBuilder.forName(prefix + endpoint(index));

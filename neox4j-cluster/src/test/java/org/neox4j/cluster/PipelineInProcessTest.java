@@ -22,6 +22,7 @@ import org.neox4j.model.ForwardOptions;
 import org.neox4j.model.ForwardPass;
 import org.neox4j.model.GptNeoX;
 import org.neox4j.model.KvCache;
+import org.neox4j.loader.ModelLoader;
 import org.neox4j.model.NeoxModel;
 import org.neox4j.testing.Approx;
 import org.neox4j.testing.GoldenModel;
@@ -35,7 +36,7 @@ class PipelineInProcessTest {
     void greedyTokensAndLogitsEqualSingleProcess(String name, int localLayers, String first, String second) {
         try (GoldenModel golden = GoldenModel.open(name);
              InProcessCluster cluster = new InProcessCluster(golden.dir());
-             NeoxModel single = NeoxModel.load(golden.dir(), InProcessCluster.load())) {
+             NeoxModel single = ModelLoader.load(golden.dir(), InProcessCluster.load())) {
             int[] ids = startWorkers(cluster, first, second);
             try (LanguageModel lm = cluster.coordinator(PipelineOptions.defaults().withMicroBatchRows(3), ids)) {
                 assertEquals(localLayers, ((PipelineModel) lm.network()).localLayers());
@@ -79,7 +80,7 @@ class PipelineInProcessTest {
     void severalSequencesInMicroBatchesEqualTheBatchedSingleProcessPass() {
         try (GoldenModel golden = GoldenModel.open("tiny-pythia");
              InProcessCluster cluster = new InProcessCluster(golden.dir());
-             NeoxModel single = NeoxModel.load(golden.dir(), InProcessCluster.load())) {
+             NeoxModel single = ModelLoader.load(golden.dir(), InProcessCluster.load())) {
             cluster.start(0, 1, 2, null);
             cluster.start(1, 2, 3, null);
             try (LanguageModel lm = cluster.coordinator(PipelineOptions.defaults().withMicroBatchRows(2), 0, 1)) {
@@ -121,7 +122,7 @@ class PipelineInProcessTest {
     void concurrentRequestsShareThePipeline() throws Exception {
         try (GoldenModel golden = GoldenModel.open("tiny-parallel");
              InProcessCluster cluster = new InProcessCluster(golden.dir());
-             NeoxModel single = NeoxModel.load(golden.dir(), InProcessCluster.load())) {
+             NeoxModel single = ModelLoader.load(golden.dir(), InProcessCluster.load())) {
             cluster.start(0, 0, 1, null);
             cluster.start(1, 1, 2, null);
             try (LanguageModel lm = cluster.coordinator(PipelineOptions.defaults().withMicroBatchRows(4), 0, 1)) {
@@ -149,7 +150,7 @@ class PipelineInProcessTest {
     void float16OnTheWireStaysCloseAndKeepsTheGreedyTokens() {
         try (GoldenModel golden = GoldenModel.open("tiny-pythia");
              InProcessCluster cluster = new InProcessCluster(golden.dir());
-             NeoxModel single = NeoxModel.load(golden.dir(), InProcessCluster.load())) {
+             NeoxModel single = ModelLoader.load(golden.dir(), InProcessCluster.load())) {
             cluster.start(0, 1, 2, null);
             cluster.start(1, 2, 3, null);
             try (LanguageModel lm = cluster.coordinator(PipelineOptions.defaults().withWire(WireFormat.F16), 0, 1)) {

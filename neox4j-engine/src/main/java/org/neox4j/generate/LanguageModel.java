@@ -1,5 +1,6 @@
 package org.neox4j.generate;
 
+import org.neox4j.loader.ModelLoader;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
@@ -53,7 +54,7 @@ public final class LanguageModel implements AutoCloseable {
      * layers this share lacks.
      */
     public static LanguageModel load(Path path, LoadOptions options, Function<NeoxModel, ForwardPass> network) {
-        NeoxModel model = NeoxModel.load(path, options);
+        NeoxModel model = ModelLoader.load(path, options);
         try {
             Tokenizer tokenizer = model.tokenizerFile().map(Tokenizer::load).orElse(null);
             return new LanguageModel(model, tokenizer, network.apply(model));

@@ -1,12 +1,8 @@
 package org.neox4j.model;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.neox4j.format.FormatException;
 import org.neox4j.format.TensorStore;
-import org.neox4j.format.safetensors.SafetensorsFile;
-import org.neox4j.format.safetensors.ShardedSafetensors;
 import org.neox4j.tensor.WorkerPool;
 
 /**
@@ -30,21 +26,18 @@ public final class NeoxModel implements AutoCloseable {
         this.tokenizerFile = tokenizerFile;
     }
 
-    /** Loads a Hugging Face model directory (config.json + safetensors). */
-    public static NeoxModel load(Path path, LoadOptions options) {
-        if (!Files.exists(path)) {
-            throw new FormatException(path + ": no such file or directory");
-        }
-        if (!Files.isDirectory(path)) {
-            throw new FormatException(path + ": not a model directory (expected a Hugging Face directory with config.json and *.safetensors)");
-        }
-        Config config = HfConfig.read(path);
-        TensorStore store = openSafetensors(path);
+    /**
+     * A model over the weights of {@code store} (which it then owns and closes). Format detection
+     * lives in {@code org.neox4j.loader.ModelLoader}; this is the step every format shares.
+     *
+     * @param tokenizerFile the tokenizer file shipped with the model, or null
+     */
+    public static NeoxModel assemble(Path path, Config config, TensorStore store, Path tokenizerFile, LoadOptions options) {
         WorkerPool pool = null;
         try {
             ModelWeights weights = WeightLoader.load(store, config, QkvLayout.PER_HEAD_INTERLEAVED, options.part());
             pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
-            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, findTokenizer(path));
+            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, tokenizerFile);
         } catch (RuntimeException e) {
             store.close();
             if (pool != null) {
@@ -52,32 +45,6 @@ public final class NeoxModel implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    static TensorStore openSafetensors(Path dir) {
-        Path index = dir.resolve("model.safetensors.index.json");
-        if (Files.isRegularFile(index)) {
-            return ShardedSafetensors.open(index);
-        }
-        Path single = dir.resolve("model.safetensors");
-        if (Files.isRegularFile(single)) {
-            return SafetensorsFile.open(single);
-        }
-        if (Files.isRegularFile(dir.resolve("pytorch_model.bin")) || Files.isRegularFile(dir.resolve("pytorch_model.bin.index.json"))) {
-            throw new FormatException(dir + ": only pytorch_model.bin weights found; neox4j reads safetensors"
-                    + " (most hub repositories have them; `neox4j pull` fetches them)");
-        }
-        throw new FormatException(dir + ": no model.safetensors or model.safetensors.index.json");
-    }
-
-    /** {@code tokenizer.json} (Hugging Face) or {@code 20B_tokenizer.json} (original NeoX release) beside the weights. */
-    static Path findTokenizer(Path dir) {
-        for (String name : new String[] {"tokenizer.json", "20B_tokenizer.json"}) {
-            if (Files.isRegularFile(dir.resolve(name))) {
-                return dir.resolve(name);
-            }
-        }
-        return null;
     }
 
     public Path path() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neox4j.Neox4jException;
+import org.neox4j.loader.ModelLoader;
 import org.neox4j.testing.Approx;
 import org.neox4j.testing.GoldenModel;
 
@@ -24,10 +25,10 @@ class PartialModelTest {
     @Test
     void sharesRunStepByStepEqualTheWholeForwardPass() {
         try (GoldenModel golden = GoldenModel.open("tiny-pythia");
-             NeoxModel whole = NeoxModel.load(golden.dir(), options(ModelPart.WHOLE));
-             NeoxModel ends = NeoxModel.load(golden.dir(), options(ModelPart.endsWithLayers(1)));
-             NeoxModel middle = NeoxModel.load(golden.dir(), options(ModelPart.layers(1, 2)));
-             NeoxModel last = NeoxModel.load(golden.dir(), options(new ModelPart(2, ModelPart.TO_LAST, false)))) {
+             NeoxModel whole = ModelLoader.load(golden.dir(), options(ModelPart.WHOLE));
+             NeoxModel ends = ModelLoader.load(golden.dir(), options(ModelPart.endsWithLayers(1)));
+             NeoxModel middle = ModelLoader.load(golden.dir(), options(ModelPart.layers(1, 2)));
+             NeoxModel last = ModelLoader.load(golden.dir(), options(new ModelPart(2, ModelPart.TO_LAST, false)))) {
             int h = whole.config().hiddenSize();
             int[] prompt = GoldenModel.ints(golden.testCase("len7").get("input_ids"));
             int[] second = {prompt[0], prompt[1]};
@@ -63,8 +64,8 @@ class PartialModelTest {
     @Test
     void aShareHoldsOnlyItsWeightsAndCaches() {
         try (GoldenModel golden = GoldenModel.open("tiny-pythia");
-             NeoxModel worker = NeoxModel.load(golden.dir(), options(ModelPart.layers(1, 3)));
-             NeoxModel coordinator = NeoxModel.load(golden.dir(), options(ModelPart.endsWithLayers(0)))) {
+             NeoxModel worker = ModelLoader.load(golden.dir(), options(ModelPart.layers(1, 3)));
+             NeoxModel coordinator = ModelLoader.load(golden.dir(), options(ModelPart.endsWithLayers(0)))) {
             ModelWeights w = worker.weights();
             assertEquals(1, w.firstLayer());
             assertEquals(3, w.endLayer());
@@ -88,8 +89,8 @@ class PartialModelTest {
     @Test
     void stepsAShareDoesNotHoldFailWithAClearMessage() {
         try (GoldenModel golden = GoldenModel.open("tiny-pythia");
-             NeoxModel worker = NeoxModel.load(golden.dir(), options(ModelPart.layers(1, 2)));
-             NeoxModel ends = NeoxModel.load(golden.dir(), options(ModelPart.endsWithLayers(1)))) {
+             NeoxModel worker = ModelLoader.load(golden.dir(), options(ModelPart.layers(1, 2)));
+             NeoxModel ends = ModelLoader.load(golden.dir(), options(ModelPart.endsWithLayers(1)))) {
             KvCache cache = worker.network().newCache(4);
             String m = assertThrows(Neox4jException.class, () -> worker.network().forward(cache, new int[] {1})).getMessage();
             assertTrue(m.contains("holds layers 1-2 only"), m);
@@ -99,7 +100,7 @@ class PartialModelTest {
             m = assertThrows(Neox4jException.class, () -> ends.network().forward(ends.network().newCache(4), new int[] {1})).getMessage();
             assertTrue(m.contains("holds layers 0-1 of 3 only"), m);
             m = assertThrows(Neox4jException.class,
-                    () -> NeoxModel.load(golden.dir(), options(ModelPart.layers(2, 5)))).getMessage();
+                    () -> ModelLoader.load(golden.dir(), options(ModelPart.layers(2, 5)))).getMessage();
             assertTrue(m.contains("the model has 3 layers"), m);
         }
     }
