@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -11,6 +12,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCalls;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.neox4j.cluster.proto.DescribeRequest;
@@ -40,7 +42,7 @@ final class StageClient implements AutoCloseable {
 
     /** Asks the worker what it serves (deadline: the connect timeout). A worker that was down is retried at once. */
     StageDescription describe() {
-        managed.resetConnectBackoff();
+        freshConnectionAttempt();
         try {
             description = ClientCalls.blockingUnaryCall(channel, StageMethods.DESCRIBE,
                     CallOptions.DEFAULT.withDeadlineAfter(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS),
@@ -48,6 +50,26 @@ final class StageClient implements AutoCloseable {
             return description;
         } catch (StatusRuntimeException e) {
             throw error("cannot describe the worker", e);
+        }
+    }
+
+    /**
+     * After a failure the channel waits (backing off) before it reconnects, and fails calls at once
+     * with the old error meanwhile. Skip the wait and let the next call see a new attempt: a worker
+     * that is back is used at once, one still down is reported at once.
+     */
+    private void freshConnectionAttempt() {
+        ConnectivityState state = managed.getState(true);
+        if (state != ConnectivityState.TRANSIENT_FAILURE) {
+            return;
+        }
+        CountDownLatch changed = new CountDownLatch(1);
+        managed.notifyWhenStateChanged(state, changed::countDown);
+        managed.resetConnectBackoff();
+        try {
+            changed.await(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
