@@ -56,11 +56,19 @@ final class PipelineMixin {
             throw new Neox4jException("--pipeline-timeout must be at least 1 second, got " + stepTimeoutSeconds);
         }
         PipelineOptions options = PipelineOptions.defaults()
-                .withWire(WireFormat.parse(wireDtype))
+                .withWire(wireFormat())
                 .withMicroBatchRows(microBatch)
                 .withTimeouts(PipelineOptions.defaults().connectTimeout(), Duration.ofSeconds(stepTimeoutSeconds))
                 .withTls(tls, tlsCa)
                 .withToken(tokenFile == null ? null : ClusterToken.read(tokenFile));
         return Coordinator.open(model.resolve(), model.loadOptions(), Endpoint.parseList(pipeline, "--pipeline"), options);
+    }
+
+    private WireFormat wireFormat() {
+        try {
+            return WireFormat.parse(wireDtype);
+        } catch (Neox4jException e) {
+            throw new Neox4jException("--wire-dtype: " + e.getMessage());
+        }
     }
 }
