@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "embed",
+        header = "Feature vectors of texts from the hidden states of one layer.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Feature vectors of texts from the hidden states of one layer, pooled over the tokens.",
             "Layers follow Hugging Face's output_hidden_states: 0 = embeddings, k = after k blocks,",
             "the last (default, -1) = after the final LayerNorm. JSON on stdout, or a float32 .npy matrix with --output."})

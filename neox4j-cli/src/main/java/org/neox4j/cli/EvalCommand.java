@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "eval",
+        header = "Zero-shot evaluation (LAMBADA, multiple choice) as lm-evaluation-harness computes it.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Zero-shot evaluation as lm-evaluation-harness computes it, on a JSON Lines file:",
             "  lambada          {\"text\": ...}: the last word is the target (lambada_openai); acc and perplexity",
             "  multiple-choice  {\"context\": ..., \"choices\": [...], \"gold\": i}: acc, acc_norm, acc_bytes",

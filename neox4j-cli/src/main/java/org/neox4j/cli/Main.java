@@ -26,10 +26,10 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             ConvertCommand.class,
             ServeCommand.class,
-            CommandLine.HelpCommand.class,
             PullCommand.class,
             TokenizeCommand.class,
             WorkerCommand.class,
+            CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "perplexity", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "perplexity",
+        header = "Perplexity and bits per byte of a text file (sliding window).", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Perplexity and bits per byte of a text file, with a sliding window (Hugging Face's",
             "\"Perplexity of fixed-length models\"): windows of --context tokens every --stride tokens; each token",
             "is scored once, with the window's tokens before it as history. Progress goes to stderr."})

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "score",
+        header = "Score a continuation: per-token log-probabilities, alternatives, greedy or not.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Log-probability of a continuation given a context, per token, with the most likely alternatives",
             "and whether greedy decoding would produce it (lm-evaluation-harness's loglikelihood request).",
             "Text is tokenized as the harness does: the continuation is what encode(context + continuation) adds",

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "serve",
+        header = "Serve an OpenAI-compatible HTTP API with continuous batching.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve the model over an OpenAI-compatible HTTP API (completions, chat, embeddings, metrics)",
             "with continuous batching, and a playground page at /. Stops on Ctrl+C."})
 final class ServeCommand implements Callable<Integer> {

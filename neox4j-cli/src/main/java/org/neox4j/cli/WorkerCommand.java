@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "worker",
+        header = "Serve a range of the model's layers to a pipeline coordinator.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve a contiguous range of the model's layers to a pipeline coordinator (generate, perplexity,",
             "score, eval or serve with --pipeline). Only those layers' weights are mapped. Stops on Ctrl+C. See docs/CLUSTER.md."})
 final class WorkerCommand implements Callable<Integer> {
