@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.neox4j.format.FormatException;
 import org.neox4j.format.TensorStore;
+import org.neox4j.format.gguf.GgufFile;
 import org.neox4j.format.safetensors.SafetensorsFile;
 import org.neox4j.format.safetensors.ShardedSafetensors;
 import org.neox4j.tensor.WorkerPool;
@@ -30,21 +31,38 @@ public final class NeoxModel implements AutoCloseable {
         this.tokenizerFile = tokenizerFile;
     }
 
-    /** Loads a Hugging Face model directory (config.json + safetensors). */
+    /** Loads a Hugging Face model directory (config.json + safetensors) or a GGUF file. */
     public static NeoxModel load(Path path, LoadOptions options) {
         if (!Files.exists(path)) {
             throw new FormatException(path + ": no such file or directory");
         }
+        if (Files.isRegularFile(path) && GgufFile.looksLikeGguf(path)) {
+            GgufFile gguf = GgufFile.open(path);
+            Config config;
+            try {
+                config = GgufConfig.read(gguf);
+            } catch (RuntimeException e) {
+                gguf.close();
+                throw e;
+            }
+            return assemble(path, config, gguf, QkvLayout.SPLIT, options, null);
+        }
         if (!Files.isDirectory(path)) {
-            throw new FormatException(path + ": not a model directory (expected a Hugging Face directory with config.json and *.safetensors)");
+            throw new FormatException(path + ": not a model (expected a Hugging Face directory with config.json and *.safetensors,"
+                    + " or a GGUF file)");
         }
         Config config = HfConfig.read(path);
         TensorStore store = openSafetensors(path);
+        return assemble(path, config, store, QkvLayout.PER_HEAD_INTERLEAVED, options, findTokenizer(path));
+    }
+
+    private static NeoxModel assemble(Path path, Config config, TensorStore store, QkvLayout layout, LoadOptions options,
+            Path tokenizerFile) {
         WorkerPool pool = null;
         try {
-            ModelWeights weights = WeightLoader.load(store, config, QkvLayout.PER_HEAD_INTERLEAVED);
+            ModelWeights weights = WeightLoader.load(store, config, layout);
             pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
-            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, findTokenizer(path));
+            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, tokenizerFile);
         } catch (RuntimeException e) {
             store.close();
             if (pool != null) {
