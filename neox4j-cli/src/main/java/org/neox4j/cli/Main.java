@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             ForwardCommand.class,
             InfoCommand.class,
             CommandLine.HelpCommand.class,
+            PullCommand.class,
+            TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 

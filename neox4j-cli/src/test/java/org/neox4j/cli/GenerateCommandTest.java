@@ -81,7 +81,7 @@ class GenerateCommandTest {
 
         CliRun missing = CliRun.run("generate", "--model", "/nonexistent/model", "--prompt", "x");
         assertEquals(1, missing.exitCode());
-        assertTrue(missing.err().contains("/nonexistent/model: no such file or directory"), missing.err());
+        assertTrue(missing.err().contains("model '/nonexistent/model' not found: no such file or directory"), missing.err());
 
         CliRun badTemperature = CliRun.run("generate", "--model", model.toString(), "--prompt-token-ids", "1", "--temperature", "-1");
         assertEquals(1, badTemperature.exitCode());

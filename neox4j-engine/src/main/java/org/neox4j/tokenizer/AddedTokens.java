@@ -1,6 +1,8 @@
 package org.neox4j.tokenizer;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Finds added tokens in text the way the reference library does: tokens with
@@ -9,8 +11,8 @@ import java.util.List;
  * spaces) in the normalized pieces between them; both leftmost-longest.
  */
 final class AddedTokens {
-    private final TokenTrie raw = new TokenTrie();
-    private final TokenTrie normalized = new TokenTrie();
+    private final TokenTrie raw;
+    private final TokenTrie normalized;
 
     /**
      * @param tokens the added tokens in file order
@@ -18,13 +20,17 @@ final class AddedTokens {
      *     normalized too, so that they match normalized text)
      */
     AddedTokens(List<AddedToken> tokens, boolean nfc) {
+        Map<String, Integer> rawTokens = new LinkedHashMap<>();
+        Map<String, Integer> normalizedTokens = new LinkedHashMap<>();
         for (AddedToken token : tokens) {
             if (token.normalized()) {
-                normalized.add(nfc ? Nfc.normalize(token.content()) : token.content(), token.id());
+                normalizedTokens.put(nfc ? Nfc.normalize(token.content()) : token.content(), token.id());
             } else {
-                raw.add(token.content(), token.id());
+                rawTokens.put(token.content(), token.id());
             }
         }
+        raw = new TokenTrie(rawTokens);
+        normalized = new TokenTrie(normalizedTokens);
     }
 
     /** Tokens matched on the raw input. */

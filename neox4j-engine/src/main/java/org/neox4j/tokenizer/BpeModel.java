@@ -2,7 +2,6 @@ package org.neox4j.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -75,8 +74,7 @@ record BpeModel(Map<String, Integer> vocabulary, int maxId, java.util.List<Strin
         Json.requireObject(vocab, "model.vocab", source);
         Map<String, Integer> vocabulary = new HashMap<>(vocab.size() * 2);
         Map<Integer, String> byId = new HashMap<>(vocab.size() * 2);
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : vocab.properties()) {
             String token = Json.string(com.fasterxml.jackson.databind.node.TextNode.valueOf(entry.getKey()),
                     "model.vocab key", source);
             int id = Json.id(entry.getValue(), "model.vocab['" + token + "']", MAX_ID, source);

@@ -1,52 +1,67 @@
 package org.neox4j.tokenizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A character trie of added tokens that finds, at a given position, the longest token starting
  * there. Scanning positions left to right and taking the first hit gives the reference library's
  * leftmost-longest matching (its Aho-Corasick automaton with {@code MatchKind::LeftmostLongest}).
- * Children are small sorted arrays: added token sets are tiny, and most positions fail at the root.
+ * Children are small sorted arrays: added token sets are tiny, and most positions fail at the
+ * root, which a bitmap of first characters decides without a search.
  */
 final class TokenTrie {
-    private final List<char[]> childChars = new ArrayList<>();
-    private final List<int[]> childNodes = new ArrayList<>();
-    private final List<Integer> tokenIds = new ArrayList<>();
-    private final List<Integer> depths = new ArrayList<>();
-    /** Bit c set when some token starts with ASCII character c: a quick reject for most text. */
+    private final char[][] childChars;
+    private final int[][] childNodes;
+    private final int[] tokenIds;
+    private final int[] depths;
+    /** Bit c set when some token starts with ASCII character c. */
     private final long[] asciiFirst = new long[2];
-    private boolean nonAsciiFirst;
+    private final boolean nonAsciiFirst;
 
-    TokenTrie() {
-        newNode(0);
-    }
-
-    /** Adds a token; a later token with the same content replaces the id of an earlier one. */
-    void add(String content, int id) {
-        if (content.isEmpty()) {
-            throw new IllegalArgumentException("empty token");
-        }
-        char first = content.charAt(0);
-        if (first < 128) {
-            asciiFirst[first >> 6] |= 1L << first;
-        } else {
-            nonAsciiFirst = true;
-        }
-        int node = 0;
-        for (int i = 0; i < content.length(); i++) {
-            int child = child(node, content.charAt(i));
-            if (child < 0) {
-                child = newNode(i + 1);
-                addChild(node, content.charAt(i), child);
+    /** @param tokens content to id; contents must not be empty */
+    TokenTrie(Map<String, Integer> tokens) {
+        List<char[]> chars = new ArrayList<>();
+        List<int[]> nodes = new ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
+        List<Integer> nodeDepths = new ArrayList<>();
+        addNode(chars, nodes, ids, nodeDepths, 0);
+        boolean anyNonAscii = false;
+        for (Map.Entry<String, Integer> token : tokens.entrySet()) {
+            String content = token.getKey();
+            char first = content.charAt(0);
+            if (first < 128) {
+                asciiFirst[first >> 6] |= 1L << first;
+            } else {
+                anyNonAscii = true;
             }
-            node = child;
+            int node = 0;
+            for (int i = 0; i < content.length(); i++) {
+                char c = content.charAt(i);
+                int at = Arrays.binarySearch(chars.get(node), c);
+                if (at >= 0) {
+                    node = nodes.get(node)[at];
+                    continue;
+                }
+                int child = addNode(chars, nodes, ids, nodeDepths, i + 1);
+                at = -at - 1;
+                chars.set(node, insert(chars.get(node), at, c));
+                nodes.set(node, insert(nodes.get(node), at, child));
+                node = child;
+            }
+            ids.set(node, token.getValue());
         }
-        tokenIds.set(node, id);
+        nonAsciiFirst = anyNonAscii;
+        childChars = chars.toArray(char[][]::new);
+        childNodes = nodes.toArray(int[][]::new);
+        tokenIds = ids.stream().mapToInt(Integer::intValue).toArray();
+        depths = nodeDepths.stream().mapToInt(Integer::intValue).toArray();
     }
 
     boolean isEmpty() {
-        return childChars.get(0).length == 0;
+        return childChars[0].length == 0;
     }
 
     /** The node of the longest token starting at {@code pos} in {@code text[.., end)}, or -1. */
@@ -58,11 +73,12 @@ final class TokenTrie {
         int best = -1;
         int node = 0;
         for (int i = pos; i < end; i++) {
-            node = child(node, text.charAt(i));
-            if (node < 0) {
+            int at = Arrays.binarySearch(childChars[node], text.charAt(i));
+            if (at < 0) {
                 break;
             }
-            if (tokenIds.get(node) >= 0) {
+            node = childNodes[node][at];
+            if (tokenIds[node] >= 0) {
                 best = node;
             }
         }
@@ -71,41 +87,35 @@ final class TokenTrie {
 
     /** The token id of a node returned by {@link #longestMatch}. */
     int tokenId(int node) {
-        return tokenIds.get(node);
+        return tokenIds[node];
     }
 
     /** The length in characters of the token of a node returned by {@link #longestMatch}. */
     int length(int node) {
-        return depths.get(node);
+        return depths[node];
     }
 
-    private int newNode(int depth) {
-        childChars.add(new char[0]);
-        childNodes.add(new int[0]);
-        tokenIds.add(-1);
+    private static int addNode(List<char[]> chars, List<int[]> nodes, List<Integer> ids, List<Integer> depths, int depth) {
+        chars.add(new char[0]);
+        nodes.add(new int[0]);
+        ids.add(-1);
         depths.add(depth);
-        return childChars.size() - 1;
+        return chars.size() - 1;
     }
 
-    private int child(int node, char c) {
-        char[] chars = childChars.get(node);
-        int i = java.util.Arrays.binarySearch(chars, c);
-        return i >= 0 ? childNodes.get(node)[i] : -1;
+    private static char[] insert(char[] array, int at, char value) {
+        char[] result = new char[array.length + 1];
+        System.arraycopy(array, 0, result, 0, at);
+        result[at] = value;
+        System.arraycopy(array, at, result, at + 1, array.length - at);
+        return result;
     }
 
-    private void addChild(int node, char c, int child) {
-        char[] chars = childChars.get(node);
-        int[] nodes = childNodes.get(node);
-        int at = -java.util.Arrays.binarySearch(chars, c) - 1;
-        char[] newChars = new char[chars.length + 1];
-        int[] newNodes = new int[nodes.length + 1];
-        System.arraycopy(chars, 0, newChars, 0, at);
-        System.arraycopy(nodes, 0, newNodes, 0, at);
-        newChars[at] = c;
-        newNodes[at] = child;
-        System.arraycopy(chars, at, newChars, at + 1, chars.length - at);
-        System.arraycopy(nodes, at, newNodes, at + 1, nodes.length - at);
-        childChars.set(node, newChars);
-        childNodes.set(node, newNodes);
+    private static int[] insert(int[] array, int at, int value) {
+        int[] result = new int[array.length + 1];
+        System.arraycopy(array, 0, result, 0, at);
+        result[at] = value;
+        System.arraycopy(array, at, result, at + 1, array.length - at);
+        return result;
     }
 }

@@ -78,11 +78,11 @@ final class TokenizerJson {
         }
         Json.requireNull(root, "truncation", source);
         Json.requireNull(root, "padding", source);
+        BpeModel model = BpeModel.read(root.get("model"), source);
         boolean nfc = readNormalizer(root.get("normalizer"));
         readPreTokenizer(root.get("pre_tokenizer"));
         readPostProcessor(root.get("post_processor"));
         readDecoder(root.get("decoder"));
-        BpeModel model = BpeModel.read(root.get("model"), source);
         List<AddedToken> added = readAddedTokens(root.get("added_tokens"), model.vocabulary());
         return assemble(model, added, nfc);
     }
