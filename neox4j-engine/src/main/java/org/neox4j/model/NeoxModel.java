@@ -36,7 +36,7 @@ public final class NeoxModel implements AutoCloseable {
         if (!Files.exists(path)) {
             throw new FormatException(path + ": no such file or directory");
         }
-        if (Files.isRegularFile(path) && GgufFile.looksLikeGguf(path)) {
+        if (Files.isRegularFile(path) && (GgufFile.looksLikeGguf(path) || path.toString().endsWith(".gguf"))) {
             GgufFile gguf = GgufFile.open(path);
             Config config;
             try {

@@ -85,9 +85,10 @@ final class GgufCursor {
     long count(String what, long minBytesEach) {
         long start = pos;
         long n = i64(what);
-        if (n < 0 || (minBytesEach > 0 && n > remaining() / minBytesEach)) {
+        long left = remaining();
+        if (n < 0 || (minBytesEach > 0 && n > left / minBytesEach)) {
             pos = start;
-            throw error(what + " is " + Long.toUnsignedString(n) + ", more than the " + remaining()
+            throw error(what + " is " + Long.toUnsignedString(n) + ", more than the " + left
                     + " bytes left in the file can hold: truncated or corrupt");
         }
         return n;
