@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.neox4j.Neox4jException;
-import org.neox4j.format.gguf.GgufFile;
 import org.neox4j.format.gguf.GgufVocabulary;
 import org.neox4j.model.Config;
 import org.neox4j.model.LoadOptions;
@@ -45,10 +44,9 @@ public final class LanguageModel implements AutoCloseable {
 
     /** The tokenizer a GGUF file carries in its metadata, or null. */
     private static Tokenizer embeddedTokenizer(NeoxModel model) {
-        if (model.store() instanceof GgufFile gguf && GgufVocabulary.present(gguf.gguf())) {
-            return Tokenizer.fromVocabulary(GgufVocabulary.read(gguf.gguf()), gguf.source());
-        }
-        return null;
+        return model.gguf().filter(g -> GgufVocabulary.present(g.gguf()))
+                .map(g -> Tokenizer.fromVocabulary(GgufVocabulary.read(g.gguf()), g.source()))
+                .orElse(null);
     }
 
     public NeoxModel model() {

@@ -4,12 +4,28 @@ package org.neox4j.model;
  * How to load a model.
  *
  * @param threads worker threads for the kernels (default: available processors)
+ * @param memory how the weights occupy memory
+ * @param maxResident for {@link MemoryMode#STREAM}: the most bytes of weights resident at once;
+ *     0 = a quarter of the memory available when loading
  */
-public record LoadOptions(int threads) {
+public record LoadOptions(int threads, MemoryMode memory, long maxResident) {
     public LoadOptions {
         if (threads < 1 || threads > 1024) {
             throw new IllegalArgumentException("threads must be in 1..1024, got " + threads);
         }
+        if (memory == null) {
+            throw new IllegalArgumentException("memory mode must be given");
+        }
+        if (maxResident < 0) {
+            throw new IllegalArgumentException("max resident bytes must not be negative, got " + maxResident);
+        }
+        if (maxResident > 0 && memory != MemoryMode.STREAM) {
+            throw new IllegalArgumentException("a residency budget (--max-resident) applies to --memory stream only");
+        }
+    }
+
+    public LoadOptions(int threads) {
+        this(threads, MemoryMode.MMAP, 0);
     }
 
     public static LoadOptions defaults() {
@@ -17,6 +33,15 @@ public record LoadOptions(int threads) {
     }
 
     public LoadOptions withThreads(int n) {
-        return new LoadOptions(n);
+        return new LoadOptions(n, memory, maxResident);
+    }
+
+    public LoadOptions withMemory(MemoryMode mode) {
+        return new LoadOptions(threads, mode, mode == MemoryMode.STREAM ? maxResident : 0);
+    }
+
+    /** Stream mode with a budget of {@code bytes} resident weight bytes. */
+    public LoadOptions withStreaming(long bytes) {
+        return new LoadOptions(threads, MemoryMode.STREAM, bytes);
     }
 }

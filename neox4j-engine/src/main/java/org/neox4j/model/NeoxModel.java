@@ -21,14 +21,21 @@ public final class NeoxModel implements AutoCloseable {
     private final GptNeoX network;
     private final WorkerPool pool;
     private final Path tokenizerFile;
+    private final GgufFile gguf;
+    private final LayerResidency residency;
+    private final String memoryReport;
 
-    private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile) {
+    private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile,
+            GgufFile gguf, LayerResidency residency, String memoryReport) {
         this.path = path;
         this.config = config;
         this.store = store;
         this.network = network;
         this.pool = pool;
         this.tokenizerFile = tokenizerFile;
+        this.gguf = gguf;
+        this.residency = residency;
+        this.memoryReport = memoryReport;
     }
 
     /** Loads a Hugging Face model directory (config.json + safetensors) or a GGUF file. */
@@ -45,7 +52,7 @@ public final class NeoxModel implements AutoCloseable {
                 gguf.close();
                 throw e;
             }
-            return assemble(path, config, gguf, QkvLayout.SPLIT, options, null);
+            return assemble(path, config, gguf, QkvLayout.SPLIT, options, null, gguf);
         }
         if (!Files.isDirectory(path)) {
             throw new FormatException(path + ": not a model (expected a Hugging Face directory with config.json and *.safetensors,"
@@ -53,23 +60,49 @@ public final class NeoxModel implements AutoCloseable {
         }
         Config config = HfConfig.read(path);
         TensorStore store = openSafetensors(path);
-        return assemble(path, config, store, QkvLayout.PER_HEAD_INTERLEAVED, options, findTokenizer(path));
+        return assemble(path, config, store, QkvLayout.PER_HEAD_INTERLEAVED, options, findTokenizer(path), null);
     }
 
-    private static NeoxModel assemble(Path path, Config config, TensorStore store, QkvLayout layout, LoadOptions options,
-            Path tokenizerFile) {
+    private static NeoxModel assemble(Path path, Config config, TensorStore mapped, QkvLayout layout, LoadOptions options,
+            Path tokenizerFile, GgufFile gguf) {
         WorkerPool pool = null;
+        TensorStore store = mapped;
+        LayerResidency residency = LayerResidency.NONE;
         try {
+            String report;
+            if (options.memory() == MemoryMode.RESIDENT) {
+                ResidentStore copy = ResidentStore.copyOf(mapped);
+                store = copy;
+                report = "resident: " + StreamingResidency.gib(copy.bytes()) + " of weights copied into RAM at load";
+            } else {
+                report = "mmap: weights mapped from " + mapped.source() + "; the OS pages them in on first use and may keep"
+                        + " all of them resident";
+            }
             ModelWeights weights = WeightLoader.load(store, config, layout);
+            if (options.memory() == MemoryMode.STREAM) {
+                residency = new StreamingResidency(weights, store, streamBudget(options));
+                report = residency.describe();
+            }
             pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
-            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, tokenizerFile);
+            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool, residency), pool, tokenizerFile,
+                    gguf, residency, report);
         } catch (RuntimeException e) {
-            store.close();
+            residency.close();
+            store.close(); // a resident copy closes the mapped store it came from
+
             if (pool != null) {
                 pool.close();
             }
             throw e;
         }
+    }
+
+    /** The stream budget: as given, else a quarter of the memory available now. */
+    private static long streamBudget(LoadOptions options) {
+        if (options.maxResident() > 0) {
+            return options.maxResident();
+        }
+        return org.neox4j.os.MemoryInfo.available().orElse(8L << 30) / 4;
     }
 
     static TensorStore openSafetensors(Path dir) {
@@ -123,8 +156,19 @@ public final class NeoxModel implements AutoCloseable {
         return Optional.ofNullable(tokenizerFile);
     }
 
+    /** The GGUF file the model was read from, if it was (its metadata carries the tokenizer). */
+    public Optional<GgufFile> gguf() {
+        return Optional.ofNullable(gguf);
+    }
+
+    /** What the memory mode keeps resident (for {@code info} and {@code --verbose}). */
+    public String memoryReport() {
+        return memoryReport;
+    }
+
     @Override
     public void close() {
+        residency.close();
         pool.close();
         store.close();
     }

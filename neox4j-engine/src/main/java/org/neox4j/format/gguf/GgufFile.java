@@ -124,9 +124,9 @@ public final class GgufFile implements TensorStore {
         return path;
     }
 
-    /** The whole mapped file (for memory-residency control). */
-    public MemorySegment mapping() {
-        return file;
+    @Override
+    public java.util.List<org.neox4j.format.MappedFile> mappedFiles() {
+        return java.util.List.of(new org.neox4j.format.MappedFile(path, file));
     }
 
     @Override
