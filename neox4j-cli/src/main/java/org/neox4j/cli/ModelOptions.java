@@ -6,12 +6,14 @@ import java.nio.file.Path;
 import org.neox4j.generate.LanguageModel;
 import org.neox4j.hub.ModelResolver;
 import org.neox4j.model.LoadOptions;
+import org.neox4j.model.MemoryMode;
+import org.neox4j.os.MemoryInfo;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that loads a model. */
 final class ModelOptions {
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
-            description = {"A Hugging Face model directory (config.json, *.safetensors, tokenizer.json), or a hub id",
+            description = {"A Hugging Face model directory (config.json, *.safetensors, tokenizer.json), a GGUF file, or a hub id",
                 "ORG/NAME[@REVISION] resolved through the Hugging Face cache and pulled on first use",
                 "(default: " + ModelResolver.DEFAULT_MODEL + ")."})
     String model;
@@ -20,9 +22,42 @@ final class ModelOptions {
             description = "Worker threads for the kernels (default: all cores).")
     Integer threads;
 
+    @Option(names = "--memory", paramLabel = "MODE", defaultValue = "mmap",
+            description = {"How weights occupy memory: mmap (default: mapped, the OS pages them in and out),",
+                "resident (copied into RAM at load; refused up front if it cannot fit), or stream (read layer by layer",
+                "ahead of the computation and released behind it, within --max-resident)."})
+    MemoryMode memory;
+
+    @Option(names = "--max-resident", paramLabel = "SIZE",
+            description = "With --memory stream: the most weight bytes resident at once, e.g. 8G, 512M (default: a quarter of"
+                    + " the available memory).")
+    String maxResident;
+
+    @Option(names = {"-v", "--verbose"}, description = "Report load time, what the memory mode keeps resident and peak RSS on stderr.")
+    boolean verbose;
+
     LoadOptions loadOptions() {
-        LoadOptions options = LoadOptions.defaults();
+        LoadOptions options = LoadOptions.defaults().withMemory(memory);
+        if (maxResident != null) {
+            if (memory != MemoryMode.STREAM) {
+                throw new IllegalArgumentException("--max-resident applies to --memory stream only");
+            }
+            options = options.withStreaming(Sizes.parse(maxResident, "--max-resident"));
+        }
         return threads == null ? options : options.withThreads(threads);
+    }
+
+    /** With --verbose: a line on stderr. */
+    void report(String message) {
+        if (verbose) {
+            System.err.println("neox4j: " + message);
+        }
+    }
+
+    /** With --verbose: the process's peak and current resident memory. */
+    void reportPeakMemory() {
+        MemoryInfo.residentPeak().ifPresent(peak -> report("peak RSS " + Sizes.human(peak) + " (VmHWM); weights resident now "
+                + Sizes.human(MemoryInfo.residentFile().orElse(0)) + " (RssFile)"));
     }
 
     /** The model's local path: as given, or from the hub cache (downloading it first, with a notice and progress on stderr). */
@@ -32,6 +67,12 @@ final class ModelOptions {
     }
 
     LanguageModel load() {
-        return LanguageModel.load(resolve(), loadOptions());
+        LoadOptions options = loadOptions();
+        Path path = resolve();
+        long start = System.nanoTime();
+        LanguageModel lm = LanguageModel.load(path, options);
+        report(String.format(java.util.Locale.ROOT, "loaded %s in %.2f s; memory %s", path, (System.nanoTime() - start) / 1e9,
+                lm.model().memoryReport()));
+        return lm;
     }
 }

@@ -22,6 +22,7 @@ import org.neox4j.tokenizer.Tokenizer;
 import org.neox4j.model.GgufConfig;
 import org.neox4j.model.QkvLayout;
 import org.neox4j.model.WeightNames;
+import org.neox4j.os.NativeMemory;
 import org.neox4j.tensor.DType;
 import org.neox4j.tensor.Tensor;
 import org.neox4j.tokenizer.BpeVocabulary;
@@ -102,6 +103,8 @@ public final class GgufExporter {
             w.write(out, (info, sink) -> {
                 Tensor t = source.get(hfByGguf.get(info.name()));
                 convert(t, info, sink);
+                // done with this tensor: drop its mapped pages, so memory stays bounded by one tensor
+                NativeMemory.madvise(t.data(), NativeMemory.MADV_DONTNEED);
                 progress.advance(t.byteSize());
             });
         } finally {
