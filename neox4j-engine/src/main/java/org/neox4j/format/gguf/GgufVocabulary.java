@@ -96,8 +96,9 @@ public final class GgufVocabulary {
             merges.add(GgufValue.string(merge));
         }
         w.put(MODEL, GgufValue.string("gpt2"));
-        // GPT-NeoX splits text with the GPT-2 pattern, which is llama.cpp's "gpt-2" pre-tokenizer.
-        w.put(PRE, GgufValue.string("gpt-2"));
+        // llama.cpp's converter recognizes the GPT-NeoX tokenizer by its hash as MPT's (the same tokenizer) and writes
+        // "mpt": the GPT-2 split pattern, as GPT-NeoX's ByteLevel pre-tokenizer.
+        w.put(PRE, GgufValue.string("mpt"));
         w.put(TOKENS, new GgufValue.ArrayValue(GgufValueType.STRING, tokens));
         w.put(TOKEN_TYPE, new GgufValue.ArrayValue(GgufValueType.INT32, types));
         w.put(MERGES, new GgufValue.ArrayValue(GgufValueType.STRING, merges));
