@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ForwardCommand.class,
             InfoCommand.class,
+            ConvertCommand.class,
             QuantizeCommand.class,
             CommandLine.HelpCommand.class,
             PullCommand.class,

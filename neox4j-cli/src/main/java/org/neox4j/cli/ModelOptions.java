@@ -2,7 +2,10 @@ package org.neox4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.neox4j.format.neox.NeoxCache;
+import org.neox4j.format.neox.NeoxCheckpoint;
 import org.neox4j.generate.LanguageModel;
 import org.neox4j.hub.ModelResolver;
 import org.neox4j.model.LoadOptions;
@@ -14,7 +17,8 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
             description = {"A Hugging Face model directory (config.json, *.safetensors, tokenizer.json), a GGUF file, or a hub id",
-                "ORG/NAME[@REVISION] resolved through the Hugging Face cache and pulled on first use",
+                "ORG/NAME[@REVISION] resolved through the Hugging Face cache and pulled on first use,",
+                "or an original GPT-NeoX checkpoint directory (converted once into a cache, then reused)",
                 "(default: " + ModelResolver.DEFAULT_MODEL + ")."})
     String model;
 
@@ -60,10 +64,23 @@ final class ModelOptions {
                 + Sizes.human(MemoryInfo.residentFile().orElse(0)) + " (RssFile)"));
     }
 
-    /** The model's local path: as given, or from the hub cache (downloading it first, with a notice and progress on stderr). */
+    /**
+     * The model's local path: as given, or from the hub cache (downloading it first, with a notice and progress on stderr);
+     * for an original GPT-NeoX checkpoint, its converted copy.
+     */
     Path resolve() {
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        return ModelResolver.fromEnvironment(notice -> err.println("neox4j: " + notice), ProgressBar.bytes(err)).resolve(model);
+        Path path = ModelResolver.fromEnvironment(notice -> err.println("neox4j: " + notice), ProgressBar.bytes(err)).resolve(model);
+        return NeoxCheckpoint.looksLike(path) ? convertedCopy(path, err) : path;
+    }
+
+    /** An original GPT-NeoX checkpoint's converted copy in the cache, made on first use (see docs/NEOX_CHECKPOINTS.md). */
+    private static Path convertedCopy(Path checkpoint, PrintWriter err) {
+        Path cached = NeoxCache.location(checkpoint);
+        if (!Files.isRegularFile(cached.resolve("config.json"))) {
+            err.println("neox4j: converting the GPT-NeoX checkpoint " + checkpoint + " once into " + cached);
+        }
+        return NeoxCache.prepare(checkpoint, ProgressBar.bytes(err));
     }
 
     LanguageModel load() {

@@ -1,10 +1,12 @@
 package org.neox4j.generate;
 
+import org.neox4j.loader.ModelLoader;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.neox4j.Neox4jException;
+import org.neox4j.format.gguf.GgufFile;
 import org.neox4j.format.gguf.GgufVocabulary;
 import org.neox4j.model.Config;
 import org.neox4j.model.LoadOptions;
@@ -32,7 +34,7 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Loads the model at {@code path} and the tokenizer shipped beside it, if any. */
     public static LanguageModel load(Path path, LoadOptions options) {
-        NeoxModel model = NeoxModel.load(path, options);
+        NeoxModel model = ModelLoader.load(path, options);
         try {
             Tokenizer tokenizer = model.tokenizerFile().map(Tokenizer::load).orElseGet(() -> embeddedTokenizer(model));
             return new LanguageModel(model, tokenizer);
@@ -44,9 +46,10 @@ public final class LanguageModel implements AutoCloseable {
 
     /** The tokenizer a GGUF file carries in its metadata, or null. */
     private static Tokenizer embeddedTokenizer(NeoxModel model) {
-        return model.gguf().filter(g -> GgufVocabulary.present(g.gguf()))
-                .map(g -> Tokenizer.fromVocabulary(GgufVocabulary.read(g.gguf()), g.source()))
-                .orElse(null);
+        if (model.files() instanceof GgufFile g && GgufVocabulary.present(g.gguf())) {
+            return Tokenizer.fromVocabulary(GgufVocabulary.read(g.gguf()), g.source());
+        }
+        return null;
     }
 
     public NeoxModel model() {

@@ -1,13 +1,8 @@
 package org.neox4j.model;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.neox4j.format.FormatException;
 import org.neox4j.format.TensorStore;
-import org.neox4j.format.gguf.GgufFile;
-import org.neox4j.format.safetensors.SafetensorsFile;
-import org.neox4j.format.safetensors.ShardedSafetensors;
 import org.neox4j.tensor.WorkerPool;
 
 /**
@@ -21,50 +16,37 @@ public final class NeoxModel implements AutoCloseable {
     private final GptNeoX network;
     private final WorkerPool pool;
     private final Path tokenizerFile;
-    private final GgufFile gguf;
+    private final TensorStore files;
     private final LayerResidency residency;
     private final String memoryReport;
 
     private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile,
-            GgufFile gguf, LayerResidency residency, String memoryReport) {
+            TensorStore files, LayerResidency residency, String memoryReport) {
         this.path = path;
         this.config = config;
         this.store = store;
         this.network = network;
         this.pool = pool;
         this.tokenizerFile = tokenizerFile;
-        this.gguf = gguf;
+        this.files = files;
         this.residency = residency;
         this.memoryReport = memoryReport;
     }
 
-    /** Loads a Hugging Face model directory (config.json + safetensors) or a GGUF file. */
-    public static NeoxModel load(Path path, LoadOptions options) {
-        if (!Files.exists(path)) {
-            throw new FormatException(path + ": no such file or directory");
-        }
-        if (Files.isRegularFile(path) && (GgufFile.looksLikeGguf(path) || path.toString().endsWith(".gguf"))) {
-            GgufFile gguf = GgufFile.open(path);
-            Config config;
-            try {
-                config = GgufConfig.read(gguf);
-            } catch (RuntimeException e) {
-                gguf.close();
-                throw e;
-            }
-            return assemble(path, config, gguf, QkvLayout.SPLIT, options, null, gguf);
-        }
-        if (!Files.isDirectory(path)) {
-            throw new FormatException(path + ": not a model (expected a Hugging Face directory with config.json and *.safetensors,"
-                    + " or a GGUF file)");
-        }
-        Config config = HfConfig.read(path);
-        TensorStore store = openSafetensors(path);
-        return assemble(path, config, store, QkvLayout.PER_HEAD_INTERLEAVED, options, findTokenizer(path), null);
+    /**
+     * A model over the weights of {@code store} (which it then owns and closes), whose fused QKV
+     * rows are in Hugging Face's per-head order. Format detection lives in
+     * {@code org.neox4j.loader.ModelLoader}; this is the step every format shares.
+     *
+     * @param tokenizerFile the tokenizer file shipped with the model, or null
+     */
+    public static NeoxModel assemble(Path path, Config config, TensorStore store, Path tokenizerFile, LoadOptions options) {
+        return assemble(path, config, store, QkvLayout.PER_HEAD_INTERLEAVED, tokenizerFile, options);
     }
 
-    private static NeoxModel assemble(Path path, Config config, TensorStore mapped, QkvLayout layout, LoadOptions options,
-            Path tokenizerFile, GgufFile gguf) {
+    /** As above, for a store whose fused QKV rows are in {@code layout} (GGUF: {@link QkvLayout#SPLIT}). */
+    public static NeoxModel assemble(Path path, Config config, TensorStore mapped, QkvLayout layout, Path tokenizerFile,
+            LoadOptions options) {
         WorkerPool pool = null;
         TensorStore store = mapped;
         LayerResidency residency = LayerResidency.NONE;
@@ -85,7 +67,7 @@ public final class NeoxModel implements AutoCloseable {
             }
             pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
             return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool, residency), pool, tokenizerFile,
-                    gguf, residency, report);
+                    mapped, residency, report);
         } catch (RuntimeException e) {
             residency.close();
             store.close(); // a resident copy closes the mapped store it came from
@@ -103,32 +85,6 @@ public final class NeoxModel implements AutoCloseable {
             return options.maxResident();
         }
         return org.neox4j.os.MemoryInfo.available().orElse(8L << 30) / 4;
-    }
-
-    static TensorStore openSafetensors(Path dir) {
-        Path index = dir.resolve("model.safetensors.index.json");
-        if (Files.isRegularFile(index)) {
-            return ShardedSafetensors.open(index);
-        }
-        Path single = dir.resolve("model.safetensors");
-        if (Files.isRegularFile(single)) {
-            return SafetensorsFile.open(single);
-        }
-        if (Files.isRegularFile(dir.resolve("pytorch_model.bin")) || Files.isRegularFile(dir.resolve("pytorch_model.bin.index.json"))) {
-            throw new FormatException(dir + ": only pytorch_model.bin weights found; neox4j reads safetensors"
-                    + " (most hub repositories have them; `neox4j pull` fetches them)");
-        }
-        throw new FormatException(dir + ": no model.safetensors or model.safetensors.index.json");
-    }
-
-    /** {@code tokenizer.json} (Hugging Face) or {@code 20B_tokenizer.json} (original NeoX release) beside the weights. */
-    static Path findTokenizer(Path dir) {
-        for (String name : new String[] {"tokenizer.json", "20B_tokenizer.json"}) {
-            if (Files.isRegularFile(dir.resolve(name))) {
-                return dir.resolve(name);
-            }
-        }
-        return null;
     }
 
     public Path path() {
@@ -156,9 +112,12 @@ public final class NeoxModel implements AutoCloseable {
         return Optional.ofNullable(tokenizerFile);
     }
 
-    /** The GGUF file the model was read from, if it was (its metadata carries the tokenizer). */
-    public Optional<GgufFile> gguf() {
-        return Optional.ofNullable(gguf);
+    /**
+     * The store as opened from the files, with their metadata (a GGUF file's carries the tokenizer);
+     * the same as {@link #store()} unless the weights were copied into RAM.
+     */
+    public TensorStore files() {
+        return files;
     }
 
     /** What the memory mode keeps resident (for {@code info} and {@code --verbose}). */

@@ -1,5 +1,6 @@
 package org.neox4j.convert;
 
+import org.neox4j.loader.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.neox4j.testing.Approx.assertClose;
@@ -36,7 +37,7 @@ class GgufGoldenTest {
         "tiny-pythia,F16,fp16,fp16."})
     void logitsAndHiddenStatesMatchReference(String modelName, DType dtype, String sourceDir, String goldenPrefix) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = NeoxModel.load(GgufFixtures.gguf(golden.dir().resolve(sourceDir).normalize(), dtype),
+             NeoxModel model = ModelLoader.load(GgufFixtures.gguf(golden.dir().resolve(sourceDir).normalize(), dtype),
                      LoadOptions.defaults().withThreads(2))) {
             assertEquals(QkvLayout.SPLIT, model.weights().qkvLayout());
             assertEquals(dtype, model.weights().layers().getFirst().qkv().dtype());
@@ -75,8 +76,8 @@ class GgufGoldenTest {
     @CsvSource({"tiny-parallel", "tiny-pythia"})
     void configSurvivesTheRoundTrip(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel hf = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(1));
-             NeoxModel gguf = NeoxModel.load(GgufFixtures.gguf(golden.dir(), DType.F32), LoadOptions.defaults().withThreads(1))) {
+             NeoxModel hf = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(1));
+             NeoxModel gguf = ModelLoader.load(GgufFixtures.gguf(golden.dir(), DType.F32), LoadOptions.defaults().withThreads(1))) {
             assertEquals(hf.config(), gguf.config());
         }
     }

@@ -1,5 +1,6 @@
 package org.neox4j.convert;
 
+import org.neox4j.loader.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,7 +29,7 @@ class GgufRoundTripTest {
     @CsvSource({"tiny-parallel,F32", "tiny-sequential,F32", "tiny-parallel,F16"})
     void tensorsAreEqual(String modelName, DType dtype) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel hf = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(1));
+             NeoxModel hf = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(1));
              GgufFile gguf = GgufFile.open(GgufFixtures.gguf(golden.dir(), dtype))) {
             int heads = hf.config().numHeads();
             int hd = hf.config().headSize();

@@ -1,5 +1,6 @@
 package org.neox4j.generate;
 
+import org.neox4j.loader.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,7 +23,7 @@ class GreedyGoldenTest {
     @ValueSource(strings = {"tiny-parallel", "tiny-sequential", "tiny-pythia"})
     void greedyWithKvCacheMatchesReference(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             LanguageModel lm = new LanguageModel(NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2)), null)) {
+             LanguageModel lm = new LanguageModel(ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2)), null)) {
             JsonNode g = golden.cases().get("generation").get(0);
             int[] prompt = GoldenModel.ints(g.get("prompt_ids"));
             int[] expected = GoldenModel.ints(g.get("new_tokens"));
@@ -36,7 +37,7 @@ class GreedyGoldenTest {
     @ValueSource(strings = {"tiny-parallel", "tiny-sequential", "tiny-pythia"})
     void greedyWithoutKvCacheMatchesReference(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             JsonNode g = golden.cases().get("generation").get(0);
             int[] sequence = GoldenModel.ints(g.get("prompt_ids"));
             int[] expected = GoldenModel.ints(g.get("new_tokens"));
@@ -56,7 +57,7 @@ class GreedyGoldenTest {
     @ValueSource(strings = {"tiny-parallel", "tiny-sequential", "tiny-pythia"})
     void batchedGreedyDecodingMatchesReference(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             JsonNode batch = golden.cases().get("batch");
             GptNeoX net = model.network();
             int rows = batch.get("prompts").size();
@@ -90,7 +91,7 @@ class GreedyGoldenTest {
     @ValueSource(strings = {"fp16", "bf16-sharded"})
     void lowPrecisionStorageGreedyMatchesReference(String variant) {
         try (GoldenModel golden = GoldenModel.open("tiny-pythia");
-             LanguageModel lm = new LanguageModel(NeoxModel.load(golden.dir().resolve(variant), LoadOptions.defaults()), null)) {
+             LanguageModel lm = new LanguageModel(ModelLoader.load(golden.dir().resolve(variant), LoadOptions.defaults()), null)) {
             JsonNode v = null;
             for (JsonNode d : golden.cases().get("dtype_variants")) {
                 if (d.get("name").asText().equals(variant)) {

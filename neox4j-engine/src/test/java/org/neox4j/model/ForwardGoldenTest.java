@@ -1,5 +1,6 @@
 package org.neox4j.model;
 
+import org.neox4j.loader.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.neox4j.testing.Approx.assertClose;
@@ -27,7 +28,7 @@ class ForwardGoldenTest {
     @ValueSource(strings = {"tiny-parallel", "tiny-sequential", "tiny-pythia"})
     void logitsAndHiddenStatesMatchReference(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             for (JsonNode c : golden.cases().get("cases")) {
                 checkCase(golden, model, c, c.get("name").asText(), c.get("name").asText());
             }
@@ -38,7 +39,7 @@ class ForwardGoldenTest {
     @ValueSource(strings = {"fp16", "bf16-sharded"})
     void lowPrecisionStorageMatchesReference(String variant) {
         try (GoldenModel golden = GoldenModel.open("tiny-pythia");
-             NeoxModel model = NeoxModel.load(golden.dir().resolve(variant), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir().resolve(variant), LoadOptions.defaults().withThreads(2))) {
             for (String caseName : List.of("len1", "len7")) {
                 checkCase(golden, model, golden.testCase(caseName), caseName, variant + "." + caseName);
             }
@@ -105,7 +106,7 @@ class ForwardGoldenTest {
     @ValueSource(strings = {"tiny-parallel", "tiny-sequential", "tiny-pythia"})
     void perLayerIntermediatesMatchReference(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             int[] ids = GoldenModel.ints(golden.testCase("len7").get("input_ids"));
             int n = ids.length;
             Config cfg = model.config();
@@ -147,7 +148,7 @@ class ForwardGoldenTest {
     @ValueSource(strings = {"tiny-parallel", "tiny-sequential", "tiny-pythia"})
     void batchOfTwoSequencesMatchesReference(String modelName) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = NeoxModel.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), LoadOptions.defaults().withThreads(2))) {
             JsonNode batch = golden.cases().get("batch");
             int[] a = GoldenModel.ints(batch.get("prompts").get(0));
             int[] b = GoldenModel.ints(batch.get("prompts").get(1));

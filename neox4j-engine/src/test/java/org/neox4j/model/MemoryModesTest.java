@@ -1,5 +1,6 @@
 package org.neox4j.model;
 
+import org.neox4j.loader.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class MemoryModesTest {
         try (GoldenModel golden = GoldenModel.open("tiny-parallel")) {
             Path file = GgufFixtures.gguf(golden.dir(), DType.F32);
             int[] ids = GoldenModel.ints(golden.testCase("len7").get("input_ids"));
-            try (NeoxModel mmap = NeoxModel.load(file, LoadOptions.defaults().withThreads(1))) {
+            try (NeoxModel mmap = ModelLoader.load(file, LoadOptions.defaults().withThreads(1))) {
                 long layer = mmap.weights().layers().getFirst().matrixBytes();
                 long head = mmap.weights().embedOut().byteSize();
                 LoadOptions options = switch (mode) {
@@ -39,7 +40,7 @@ class MemoryModesTest {
                     case "stream-2" -> LoadOptions.defaults().withThreads(1).withStreaming(2 * Math.max(layer, head));
                     default -> LoadOptions.defaults().withThreads(1).withStreaming(1L << 40);
                 };
-                try (NeoxModel other = NeoxModel.load(file, options)) {
+                try (NeoxModel other = ModelLoader.load(file, options)) {
                     assertTrue(other.memoryReport().startsWith(mode.replaceFirst("-.*", "")), other.memoryReport());
                     float[] expected = logits(mmap, ids);
                     // Equal up to float rounding: the Vector API's lane reductions may round differently
@@ -66,7 +67,7 @@ class MemoryModesTest {
         try (GoldenModel golden = GoldenModel.open("tiny-parallel")) {
             Path file = GgufFixtures.gguf(golden.dir(), DType.F32);
             Neox4jException e = assertThrows(Neox4jException.class,
-                    () -> NeoxModel.load(file, LoadOptions.defaults().withThreads(1).withStreaming(4096)));
+                    () -> ModelLoader.load(file, LoadOptions.defaults().withThreads(1).withStreaming(4096)));
             assertTrue(e.getMessage().contains("--max-resident 0.00 GiB is smaller than one layer of this model"), e.getMessage());
         }
     }

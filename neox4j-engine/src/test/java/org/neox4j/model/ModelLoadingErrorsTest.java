@@ -1,5 +1,6 @@
 package org.neox4j.model;
 
+import org.neox4j.loader.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class ModelLoadingErrorsTest {
     }
 
     private String loadError(Path model) {
-        return assertThrows(Neox4jException.class, () -> NeoxModel.load(model, LoadOptions.defaults()).close()).getMessage();
+        return assertThrows(Neox4jException.class, () -> ModelLoader.load(model, LoadOptions.defaults()).close()).getMessage();
     }
 
     @Test
@@ -83,7 +84,7 @@ class ModelLoadingErrorsTest {
         tensors.add(new SafetensorsWriter.FloatTensor("gpt_neox.layers.0.attention.masked_bias", new long[] {}, new float[] {-1e9f}));
         tensors.add(new SafetensorsWriter.FloatTensor("gpt_neox.layers.0.attention.rotary_emb.inv_freq", new long[] {6}, new float[6]));
         SafetensorsWriter.writeF32(model.resolve("model.safetensors"), Map.of(), tensors);
-        NeoxModel.load(model, LoadOptions.defaults()).close();
+        ModelLoader.load(model, LoadOptions.defaults()).close();
     }
 
     @Test
@@ -102,7 +103,7 @@ class ModelLoadingErrorsTest {
 
     @Test
     void tokenIdOutsideTheVocabularyIsAnError() {
-        try (NeoxModel model = NeoxModel.load(Golden.model("tiny-sequential"), LoadOptions.defaults())) {
+        try (NeoxModel model = ModelLoader.load(Golden.model("tiny-sequential"), LoadOptions.defaults())) {
             KvCache cache = model.network().newCache(8);
             String message = assertThrows(Neox4jException.class, () -> model.network().forward(cache, new int[] {1, 512})).getMessage();
             assertTrue(message.contains("token id 512 is outside the model's vocabulary [0, 512)"), message);
@@ -112,7 +113,7 @@ class ModelLoadingErrorsTest {
 
     @Test
     void promptLongerThanTheContextIsAnError() {
-        try (NeoxModel model = NeoxModel.load(Golden.model("tiny-sequential"), LoadOptions.defaults())) {
+        try (NeoxModel model = ModelLoader.load(Golden.model("tiny-sequential"), LoadOptions.defaults())) {
             KvCache cache = model.network().newCache(4);
             String message = assertThrows(ContextOverflowException.class,
                     () -> model.network().forward(cache, new int[] {1, 2, 3, 4, 5})).getMessage();
@@ -126,6 +127,6 @@ class ModelLoadingErrorsTest {
         assertTrue(loadError(dir).contains("no model.safetensors"));
         Files.writeString(dir.resolve("pytorch_model.bin"), "x");
         assertTrue(loadError(dir).contains("only pytorch_model.bin weights found"));
-        assertThrows(FormatException.class, () -> NeoxModel.load(dir.resolve("nope"), LoadOptions.defaults()));
+        assertThrows(FormatException.class, () -> ModelLoader.load(dir.resolve("nope"), LoadOptions.defaults()));
     }
 }

@@ -1,5 +1,6 @@
 package org.neox4j.model;
 
+import org.neox4j.loader.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -55,7 +56,7 @@ class StreamingRssTest {
         long budget = 24 * MIB;
         Path file = model();
         long base = MemoryInfo.residentFile().orElseThrow();
-        try (NeoxModel model = NeoxModel.load(file, LoadOptions.defaults().withThreads(1).withStreaming(budget))) {
+        try (NeoxModel model = ModelLoader.load(file, LoadOptions.defaults().withThreads(1).withStreaming(budget))) {
             long growth = peakGrowth(model, base);
             System.out.printf("stream, budget %d MiB: weights resident at most %.1f MiB (%s)%n", budget / MIB,
                     growth / (double) MIB, model.memoryReport());
@@ -69,7 +70,7 @@ class StreamingRssTest {
         assumeTrue(MemoryInfo.residentFile().isPresent(), "needs Linux /proc");
         Path file = model();
         long base = MemoryInfo.residentFile().orElseThrow();
-        try (NeoxModel model = NeoxModel.load(file, LoadOptions.defaults().withThreads(1))) {
+        try (NeoxModel model = ModelLoader.load(file, LoadOptions.defaults().withThreads(1))) {
             long growth = peakGrowth(model, base);
             System.out.printf("mmap: weights resident %.1f MiB%n", growth / (double) MIB);
             assertTrue(growth > 80 * MIB, "a mapped 100 MB model should have most of its pages resident, grew " + growth / MIB + " MiB");
