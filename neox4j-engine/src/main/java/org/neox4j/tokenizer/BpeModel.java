@@ -42,14 +42,16 @@ record BpeModel(Map<String, Integer> vocabulary, int maxId, java.util.List<Strin
         }
         Map<String, Integer> vocabulary = readVocabulary(model.get("vocab"), source);
         java.util.List<String[]> pairs = readMerges(model.get("merges"), source);
-        return of(vocabulary, pairs, source, "model.merges");
+        return of(vocabulary, pairs, source, "model.merges", "model.vocab");
     }
 
     /**
      * The model of a vocabulary and merge pairs (rank order); each merge's parts and their
-     * concatenation must be in the vocabulary. {@code where} names the merge list in errors.
+     * concatenation must be in the vocabulary. {@code where} and {@code vocabularyName} name the
+     * merge list and the vocabulary in errors.
      */
-    static BpeModel of(Map<String, Integer> vocabulary, java.util.List<String[]> pairs, String source, String where) {
+    static BpeModel of(Map<String, Integer> vocabulary, java.util.List<String[]> pairs, String source, String where,
+            String vocabularyName) {
         int maxId = vocabulary.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
         int n = pairs.size();
         int[] lefts = new int[n];
@@ -58,9 +60,10 @@ record BpeModel(Map<String, Integer> vocabulary, int maxId, java.util.List<Strin
         java.util.List<String> merges = new java.util.ArrayList<>(n);
         for (int rank = 0; rank < n; rank++) {
             String[] pair = pairs.get(rank);
-            lefts[rank] = vocabularyId(vocabulary, pair[0], where, rank, source);
-            rights[rank] = vocabularyId(vocabulary, pair[1], where, rank, source);
-            results[rank] = vocabularyId(vocabulary, pair[0] + pair[1], where, rank, source);
+            String at = where + "[" + rank + "]";
+            lefts[rank] = vocabularyId(vocabulary, pair[0], at, vocabularyName, source);
+            rights[rank] = vocabularyId(vocabulary, pair[1], at, vocabularyName, source);
+            results[rank] = vocabularyId(vocabulary, pair[0] + pair[1], at, vocabularyName, source);
             merges.add(pair[0] + " " + pair[1]);
         }
         int[] byteTokens = new int[256];
@@ -116,11 +119,11 @@ record BpeModel(Map<String, Integer> vocabulary, int maxId, java.util.List<Strin
         throw new TokenizerException(source + ": " + where + " must be \"left right\" or [\"left\", \"right\"], found " + merge);
     }
 
-    private static int vocabularyId(Map<String, Integer> vocabulary, String token, String where, int rank, String source) {
+    private static int vocabularyId(Map<String, Integer> vocabulary, String token, String where, String vocabularyName,
+            String source) {
         Integer id = vocabulary.get(token);
         if (id == null) {
-            throw new TokenizerException(source + ": " + where + "[" + rank + "] needs token '" + token
-                    + "', which is not in the vocabulary");
+            throw new TokenizerException(source + ": " + where + " needs token '" + token + "', which is not in " + vocabularyName);
         }
         return id;
     }

@@ -57,7 +57,7 @@ final class VocabularyTokenizer {
             }
             pairs.add(new String[] {merge.substring(0, space), merge.substring(space + 1)});
         }
-        BpeModel model = BpeModel.of(vocabulary, pairs, source, "merges");
+        BpeModel model = BpeModel.of(vocabulary, pairs, source, "merges", "the token list");
         return new Tokenizer(source, tokens, special, ids, v.nfc(), new AddedTokens(added, v.nfc()), model.bpe(), v);
     }
 }
