@@ -146,7 +146,7 @@ public final class GgufExporter {
         long rows = t.rank() == 1 ? 1 : t.dim(0);
         int cols = Math.toIntExact(t.elementCount() / rows);
         if (t.rank() == 1 && reorder) {
-            // A bias is a single row of per-head parts: reorder its elements as rows of one value.
+            // A bias is one row of per-head parts: reorder its elements as rows of one value (biases are written F32).
             rows = t.elementCount();
             cols = 1;
         }
@@ -158,20 +158,11 @@ public final class GgufExporter {
                 long src = reorder ? sourceRow(r0 + i) : r0 + i;
                 t.toFloats(src * cols, buf, i * cols, cols);
             }
-            if (t.rank() == 1 && reorder) {
-                encodeInPieces(target, buf, n, sink);
-            } else {
-                for (int i = 0; i < n; i++) {
-                    ByteBuffer dst = sink.ensure(Math.toIntExact(target.byteSize(cols)));
-                    RowEncoder.encode(target, buf, i * cols, cols, dst);
-                }
+            for (int i = 0; i < n; i++) {
+                ByteBuffer dst = sink.ensure(Math.toIntExact(target.byteSize(cols)));
+                RowEncoder.encode(target, buf, i * cols, cols, dst);
             }
         }
-    }
-
-    private static void encodeInPieces(DType target, float[] buf, int n, GgufWriter.Sink sink) throws IOException {
-        ByteBuffer dst = sink.ensure(Math.toIntExact(target.byteSize(n)));
-        RowEncoder.encode(target, buf, 0, n, dst);
     }
 
     /**
