@@ -16,7 +16,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "convert",
+        header = "Convert an original GPT-NeoX checkpoint into a Hugging Face directory.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Convert an original GPT-NeoX checkpoint (the GPT-NeoX-20B \"slim weights\": configs/*.yml, latest,",
             "global_stepN/layer_XX-model_YY-model_states.pt) into a Hugging Face directory: config.json,",
             "generation_config.json, tokenizer.json and safetensors shards with their index.",

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "forward", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "forward",
+        header = "Run one forward pass and write its logits (and hidden states) to a safetensors file.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run one forward pass and write float32 logits [n, vocab] (and optionally",
             "hidden_states [layers+1, n, hidden], HF's output_hidden_states convention) to a safetensors file."})
 final class ForwardCommand implements Callable<Integer> {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "generate",
+        header = "Generate text after a prompt, streamed to stdout.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Generate text after a prompt; the text streams to stdout as it is produced.",
             "Statistics go to stderr. Sampling defaults follow llama.cpp (temperature 0.8, top-k 40, top-p 0.95, min-p 0.05)."})
 final class GenerateCommand implements Callable<Integer> {

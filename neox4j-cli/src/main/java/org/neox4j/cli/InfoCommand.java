@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info",
+        header = "Print a model's configuration, parameter count, storage dtypes and sizes.", mixinStandardHelpOptions = true,
         description = "Print a model's configuration, parameter count, storage dtypes and sizes.")
 final class InfoCommand implements Callable<Integer> {
     @Mixin

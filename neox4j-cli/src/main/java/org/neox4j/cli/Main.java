@@ -19,12 +19,17 @@ import picocli.CommandLine.Command;
         subcommands = {
             GenerateCommand.class,
             ForwardCommand.class,
+            ScoreCommand.class,
+            PerplexityCommand.class,
+            EmbedCommand.class,
+            EvalCommand.class,
             InfoCommand.class,
             ConvertCommand.class,
             QuantizeCommand.class,
-            CommandLine.HelpCommand.class,
+            ServeCommand.class,
             PullCommand.class,
             TokenizeCommand.class,
+            CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -46,7 +46,11 @@ final class ModelOptions {
             if (memory != MemoryMode.STREAM) {
                 throw new IllegalArgumentException("--max-resident applies to --memory stream only");
             }
-            options = options.withStreaming(Sizes.parse(maxResident, "--max-resident"));
+            try {
+                options = options.withStreaming(Sizes.parse(maxResident));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--max-resident: " + e.getMessage());
+            }
         }
         return threads == null ? options : options.withThreads(threads);
     }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code neox4j pull ORG/NAME}: fetches a model from the Hugging Face hub into its cache and prints where it is. */
 @Command(
         name = "pull",
+        header = "Download a model from the Hugging Face hub into its shared cache.",
         mixinStandardHelpOptions = true,
         description = {
             "Download a model from the Hugging Face hub into the hub cache shared with Python tools"

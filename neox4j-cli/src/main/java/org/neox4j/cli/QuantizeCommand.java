@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Write a model as a GGUF file (q4_0, q8_0, f16, bf16, f32) that llama.cpp reads too.",
         description = {"Write a model as a GGUF file that llama.cpp reads too: llama.cpp's tensor names, keys, QKV order and",
             "gpt2 tokenizer metadata. Streams tensor by tensor: memory is bounded by one tensor, not the model.",
             "Norms and biases stay F32; with q4_0 the output head is Q8_0 (see docs/GGUF.md)."})

@@ -21,28 +21,32 @@ final class Sizes {
         return String.format(Locale.ROOT, "%.2f %s", v, units[u]);
     }
 
-    /**
-     * A size such as {@code 8G}, {@code 8GiB}, {@code 512M}, {@code 1.5g} or {@code 4096} (bytes); K, M, G, T are
-     * binary units, as memory is counted.
-     */
-    static long parse(String text, String option) {
-        String t = text.strip().toUpperCase(Locale.ROOT).replaceFirst("I?B$", "");
-        long unit = 1;
-        if (!t.isEmpty()) {
-            int u = "KMGT".indexOf(t.charAt(t.length() - 1));
-            if (u >= 0) {
-                unit = 1L << (10 * (u + 1));
-                t = t.substring(0, t.length() - 1);
-            }
+    /** Parses a byte size: a number with an optional unit B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB (all binary). */
+    static long parse(String text) {
+        String t = text.trim();
+        int split = 0;
+        while (split < t.length() && (Character.isDigit(t.charAt(split)) || t.charAt(split) == '.')) {
+            split++;
         }
+        String unit = t.substring(split).trim().toUpperCase(Locale.ROOT);
+        int power = switch (unit) {
+            case "", "B" -> 0;
+            case "K", "KB", "KIB" -> 1;
+            case "M", "MB", "MIB" -> 2;
+            case "G", "GB", "GIB" -> 3;
+            case "T", "TB", "TIB" -> 4;
+            default -> throw new IllegalArgumentException("invalid size '" + text + "': use a number with B, KiB, MiB, GiB or TiB");
+        };
+        double value;
         try {
-            double value = Double.parseDouble(t);
-            if (!(value > 0) || value * unit >= Long.MAX_VALUE) {
-                throw new NumberFormatException();
-            }
-            return (long) (value * unit);
+            value = Double.parseDouble(t.substring(0, split));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a size (examples: 8G, 512M, 1.5GiB)");
+            throw new IllegalArgumentException("invalid size '" + text + "': use a number with B, KiB, MiB, GiB or TiB");
         }
+        double bytes = value * Math.pow(1024, power);
+        if (!(bytes >= 1) || bytes > Long.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("invalid size '" + text + "': must be at least 1 byte");
+        }
+        return (long) bytes;
     }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         name = "tokenize",
+        header = "Encode text to token ids, or decode ids to text.",
         mixinStandardHelpOptions = true,
         description = {
             "Encode text to token ids (printed on one line, separated by spaces),",

@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Picks the next token from logits, in Hugging Face's order: repetition penalty, then greedy
- * argmax, or temperature, top-k, top-p, min-p and a draw from what remains. Deterministic for
- * a given seed. One sampler per sequence (it owns the random stream and its scratch).
+ * Picks the next token from logits, in Hugging Face's order: repetition penalty (then OpenAI's
+ * presence and frequency penalties, as vLLM applies them), then greedy argmax, or temperature,
+ * top-k, top-p, min-p and a draw from what remains. Deterministic for a given seed. One sampler
+ * per sequence (it owns the random stream and its scratch).
  */
 public final class Sampler {
     private final SamplingParams params;
@@ -24,6 +25,23 @@ public final class Sampler {
      * @param seen whether each id already occurs in the prompt or output (for the repetition penalty); may be null
      */
     public int sample(float[] logits, boolean[] seen) {
+        applyRepetitionPenalty(logits, seen);
+        return pick(logits);
+    }
+
+    /**
+     * The next token, with every penalty applied from {@code history} (may be null: no penalties).
+     * {@code logits} is modified in place.
+     */
+    public int sampleWithHistory(float[] logits, TokenHistory history) {
+        if (history != null) {
+            applyRepetitionPenalty(logits, history.seen());
+            applyOpenAiPenalties(logits, history.outputCounts());
+        }
+        return pick(logits);
+    }
+
+    private void applyRepetitionPenalty(float[] logits, boolean[] seen) {
         if (params.repetitionPenalty() != 1.0 && seen != null) {
             float p = (float) params.repetitionPenalty();
             for (int i = 0; i < logits.length; i++) {
@@ -32,6 +50,24 @@ public final class Sampler {
                 }
             }
         }
+    }
+
+    /** logit -= count · frequency + (count > 0) · presence, as OpenAI documents it. */
+    private void applyOpenAiPenalties(float[] logits, int[] counts) {
+        double presence = params.presencePenalty();
+        double frequency = params.frequencyPenalty();
+        if (presence == 0 && frequency == 0) {
+            return;
+        }
+        for (int i = 0; i < logits.length; i++) {
+            int c = counts[i];
+            if (c > 0) {
+                logits[i] = (float) (logits[i] - c * frequency - presence);
+            }
+        }
+    }
+
+    private int pick(float[] logits) {
         if (params.isGreedy()) {
             return argmax(logits);
         }

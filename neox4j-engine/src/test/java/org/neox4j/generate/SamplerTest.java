@@ -142,6 +142,24 @@ class SamplerTest {
     }
 
     @Test
+    void presenceAndFrequencyPenaltiesSubtractByOutputOccurrence() {
+        SamplingParams penalised = SamplingParams.greedy(10).withPenalties(0.5, 0.25);
+        TokenHistory history = new TokenHistory(LOGITS.length);
+        history.addPrompt(2); // prompt tokens are not penalised by these two
+        history.addOutput(1);
+        history.addOutput(1);
+        history.addOutput(4);
+        float[] logits = LOGITS.clone();
+        new Sampler(penalised).sampleWithHistory(logits, history);
+        assertEquals(LOGITS[1] - 2 * 0.25f - 0.5f, logits[1], 1e-6);
+        assertEquals(LOGITS[4] - 0.25f - 0.5f, logits[4], 1e-6);
+        assertEquals(LOGITS[2], logits[2]);
+        assertEquals(LOGITS[0], logits[0]);
+        assertThrows(IllegalArgumentException.class, () -> SamplingParams.greedy(1).withPenalties(2.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> SamplingParams.greedy(1).withPenalties(0, Double.NaN));
+    }
+
+    @Test
     void sameSeedSameSequence() {
         Sampler a = new Sampler(params(1.0, 0, 1.0, 0));
         Sampler b = new Sampler(params(1.0, 0, 1.0, 0));
