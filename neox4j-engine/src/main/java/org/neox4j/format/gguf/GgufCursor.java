@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.neox4j.format.FormatException;
@@ -21,6 +22,9 @@ final class GgufCursor {
 
     private final MemorySegment file;
     private final String source;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private long pos;
 
     GgufCursor(MemorySegment file, String source) {
@@ -102,15 +106,21 @@ final class GgufCursor {
         }
         byte[] bytes = file.asSlice(pos, length).toArray(ValueLayout.JAVA_BYTE);
         try {
-            String s = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            String s = ascii(bytes) ? new String(bytes, StandardCharsets.ISO_8859_1) : utf8.decode(ByteBuffer.wrap(bytes)).toString();
             pos += length;
             return s;
         } catch (CharacterCodingException e) {
             throw error(what + " is not valid UTF-8");
         }
+    }
+
+    private static boolean ascii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void seek(long position) {
