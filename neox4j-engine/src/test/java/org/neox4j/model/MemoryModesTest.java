@@ -53,6 +53,20 @@ class MemoryModesTest {
     }
 
     @Test
+    void streamingFromSafetensorsShards() {
+        try (GoldenModel golden = GoldenModel.open("tiny-pythia")) {
+            Path dir = golden.dir().resolve("bf16-sharded");
+            int[] ids = GoldenModel.ints(golden.testCase("len7").get("input_ids"));
+            try (NeoxModel mmap = ModelLoader.load(dir, LoadOptions.defaults().withThreads(1));
+                 NeoxModel stream = ModelLoader.load(dir, LoadOptions.defaults().withThreads(1)
+                         .withStreaming(mmap.weights().embedOut().byteSize()))) {
+                assertEquals(2, stream.store().mappedFiles().size(), "both shards' mappings are known for page-cache advice");
+                Approx.assertClose(logits(mmap, ids), logits(stream, ids), 1e-5, "stream from bf16 shards");
+            }
+        }
+    }
+
+    @Test
     void residentCopyIsRefusedWhenItCannotFit() {
         try (GoldenModel golden = GoldenModel.open("tiny-parallel");
              var store = org.neox4j.format.gguf.GgufFile.open(GgufFixtures.gguf(golden.dir(), DType.F32))) {
