@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             PullCommand.class,
             TokenizeCommand.class,
+            WorkerCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -16,19 +16,19 @@ public final class NeoxModel implements AutoCloseable {
     private final GptNeoX network;
     private final WorkerPool pool;
     private final Path tokenizerFile;
-    private final TensorStore files;
+    private final ResidentWeights resident;
     private final LayerResidency residency;
     private final String memoryReport;
 
     private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile,
-            TensorStore files, LayerResidency residency, String memoryReport) {
+            ResidentWeights resident, LayerResidency residency, String memoryReport) {
         this.path = path;
         this.config = config;
         this.store = store;
         this.network = network;
         this.pool = pool;
         this.tokenizerFile = tokenizerFile;
-        this.files = files;
+        this.resident = resident;
         this.residency = residency;
         this.memoryReport = memoryReport;
     }
@@ -45,33 +45,35 @@ public final class NeoxModel implements AutoCloseable {
     }
 
     /** As above, for a store whose fused QKV rows are in {@code layout} (GGUF: {@link QkvLayout#SPLIT}). */
-    public static NeoxModel assemble(Path path, Config config, TensorStore mapped, QkvLayout layout, Path tokenizerFile,
+    public static NeoxModel assemble(Path path, Config config, TensorStore store, QkvLayout layout, Path tokenizerFile,
             LoadOptions options) {
         WorkerPool pool = null;
-        TensorStore store = mapped;
         LayerResidency residency = LayerResidency.NONE;
+        ResidentWeights resident = null;
         try {
-            String report;
-            if (options.memory() == MemoryMode.RESIDENT) {
-                ResidentStore copy = ResidentStore.copyOf(mapped);
-                store = copy;
-                report = "resident: " + StreamingResidency.gib(copy.bytes()) + " of weights copied into RAM at load";
-            } else {
-                report = "mmap: weights mapped from " + mapped.source() + "; the OS pages them in on first use and may keep"
+            ModelWeights weights = WeightLoader.load(store, config, layout, options.part());
+            String report = switch (options.memory()) {
+                case MMAP -> "mmap: weights mapped from " + store.source() + "; the OS pages them in on first use and may keep"
                         + " all of them resident";
-            }
-            ModelWeights weights = WeightLoader.load(store, config, layout);
-            if (options.memory() == MemoryMode.STREAM) {
-                residency = new StreamingResidency(weights, store, streamBudget(options));
-                report = residency.describe();
-            }
+                case RESIDENT -> {
+                    resident = ResidentWeights.copy(weights, store.source());
+                    weights = resident.weights();
+                    yield "resident: " + StreamingResidency.gib(resident.bytes()) + " of weights copied into RAM at load";
+                }
+                case STREAM -> {
+                    residency = new StreamingResidency(weights, config.numLayers(), store, streamBudget(options));
+                    yield residency.describe();
+                }
+            };
             pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
             return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool, residency), pool, tokenizerFile,
-                    mapped, residency, report);
+                    resident, residency, report);
         } catch (RuntimeException e) {
             residency.close();
-            store.close(); // a resident copy closes the mapped store it came from
-
+            if (resident != null) {
+                resident.close();
+            }
+            store.close();
             if (pool != null) {
                 pool.close();
             }
@@ -112,13 +114,6 @@ public final class NeoxModel implements AutoCloseable {
         return Optional.ofNullable(tokenizerFile);
     }
 
-    /**
-     * The store as opened from the files, with their metadata (a GGUF file's carries the tokenizer);
-     * the same as {@link #store()} unless the weights were copied into RAM.
-     */
-    public TensorStore files() {
-        return files;
-    }
 
     /** What the memory mode keeps resident (for {@code info} and {@code --verbose}). */
     public String memoryReport() {
@@ -128,6 +123,9 @@ public final class NeoxModel implements AutoCloseable {
     @Override
     public void close() {
         residency.close();
+        if (resident != null) {
+            resident.close();
+        }
         pool.close();
         store.close();
     }

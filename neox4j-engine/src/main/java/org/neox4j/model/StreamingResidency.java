@@ -25,7 +25,9 @@ import org.neox4j.os.NativeMemory;
  * divided by the largest stage. The embedding matrix is not streamed: a token reads one row.
  */
 final class StreamingResidency implements LayerResidency {
+    /** The stages this model holds, in forward order; stage ids (layer index, or the layer count for the head) map to positions here. */
     private final List<List<MemorySegment>> stages = new ArrayList<>();
+    private final int[] positionOf;
     private final long largestStage;
     private final long budget;
     private final int window;
@@ -34,11 +36,17 @@ final class StreamingResidency implements LayerResidency {
     private final List<MappedFile> files;
     private final Map<MappedFile, Integer> descriptors = new HashMap<>();
 
-    StreamingResidency(ModelWeights weights, TensorStore store, long budget) {
+    StreamingResidency(ModelWeights weights, int numLayers, TensorStore store, long budget) {
+        positionOf = new int[numLayers + 1];
+        java.util.Arrays.fill(positionOf, -1);
         for (LayerWeights l : weights.layers()) {
+            positionOf[weights.firstLayer() + stages.size()] = stages.size();
             stages.add(List.of(l.qkv().data(), l.attnOut().data(), l.mlpUp().data(), l.mlpDown().data()));
         }
-        stages.add(List.of(weights.embedOut().data()));
+        if (weights.hasEnds()) {
+            positionOf[numLayers] = stages.size();
+            stages.add(List.of(weights.embedOut().data()));
+        }
         long largest = 0;
         for (List<MemorySegment> stage : stages) {
             largest = Math.max(largest, bytes(stage));
@@ -67,7 +75,11 @@ final class StreamingResidency implements LayerResidency {
     }
 
     @Override
-    public synchronized void enter(int stage) {
+    public synchronized void enter(int stageId) {
+        int stage = positionOf[stageId];
+        if (stage < 0) {
+            return;
+        }
         int n = stages.size();
         // Release anything outside the window [stage, stage + window), e.g. a head skipped by a pass without logits.
         for (int s = 0; s < n; s++) {
@@ -88,8 +100,9 @@ final class StreamingResidency implements LayerResidency {
     }
 
     @Override
-    public synchronized void leave(int stage) {
-        if (window < stages.size() && loading[stage] != null) {
+    public synchronized void leave(int stageId) {
+        int stage = positionOf[stageId];
+        if (stage >= 0 && window < stages.size() && loading[stage] != null) {
             await(loading[stage]);
             release(stage);
         }

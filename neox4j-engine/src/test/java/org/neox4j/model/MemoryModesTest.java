@@ -69,8 +69,9 @@ class MemoryModesTest {
     @Test
     void residentCopyIsRefusedWhenItCannotFit() {
         try (GoldenModel golden = GoldenModel.open("tiny-parallel");
-             var store = org.neox4j.format.gguf.GgufFile.open(GgufFixtures.gguf(golden.dir(), DType.F32))) {
-            Neox4jException e = assertThrows(Neox4jException.class, () -> ResidentStore.copyOf(store, OptionalLong.of(100L << 20)));
+             NeoxModel mapped = ModelLoader.load(GgufFixtures.gguf(golden.dir(), DType.F32), LoadOptions.defaults().withThreads(1))) {
+            Neox4jException e = assertThrows(Neox4jException.class,
+                    () -> ResidentWeights.copy(mapped.weights(), mapped.store().source(), OptionalLong.of(100L << 20)));
             assertTrue(e.getMessage().contains("--memory resident needs 0.02 GiB for the weights plus 0.50 GiB headroom,"
                     + " but only 0.10 GiB is available (MemAvailable); use --memory mmap"), e.getMessage());
         }
@@ -88,7 +89,7 @@ class MemoryModesTest {
 
     @Test
     void budgetOnlyWithStreaming() {
-        assertThrows(IllegalArgumentException.class, () -> new LoadOptions(1, MemoryMode.MMAP, 1 << 20));
+        assertThrows(IllegalArgumentException.class, () -> new LoadOptions(1, ModelPart.WHOLE, MemoryMode.MMAP, 1 << 20));
         assertEquals(0, LoadOptions.defaults().withStreaming(5).withMemory(MemoryMode.RESIDENT).maxResident());
     }
 }
