@@ -110,6 +110,7 @@ final class GenerateCommand implements Callable<Integer> {
                         result.promptTokens(), result.prefillNanos() / 1e6, result.prefillTokensPerSecond(),
                         result.tokenIds().length, result.decodeTokensPerSecond(), result.finishReason().apiName());
             }
+            modelOptions.reportPeakMemory();
         }
         return 0;
     }

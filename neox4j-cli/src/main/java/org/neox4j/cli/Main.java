@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             InfoCommand.class,
             ConvertCommand.class,
+            QuantizeCommand.class,
             ServeCommand.class,
             PullCommand.class,
             TokenizeCommand.class,

@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.neox4j.Neox4jException;
+import org.neox4j.format.gguf.GgufFile;
+import org.neox4j.format.gguf.GgufVocabulary;
 import org.neox4j.model.Config;
 import org.neox4j.model.ForwardPass;
 import org.neox4j.model.LoadOptions;
@@ -56,12 +58,20 @@ public final class LanguageModel implements AutoCloseable {
     public static LanguageModel load(Path path, LoadOptions options, Function<NeoxModel, ForwardPass> network) {
         NeoxModel model = ModelLoader.load(path, options);
         try {
-            Tokenizer tokenizer = model.tokenizerFile().map(Tokenizer::load).orElse(null);
+            Tokenizer tokenizer = model.tokenizerFile().map(Tokenizer::load).orElseGet(() -> embeddedTokenizer(model));
             return new LanguageModel(model, tokenizer, network.apply(model));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /** The tokenizer a GGUF file carries in its metadata, or null. */
+    private static Tokenizer embeddedTokenizer(NeoxModel model) {
+        if (model.store() instanceof GgufFile g && GgufVocabulary.present(g.gguf())) {
+            return Tokenizer.fromVocabulary(GgufVocabulary.read(g.gguf()), g.source());
+        }
+        return null;
     }
 
     public NeoxModel model() {
@@ -84,8 +94,8 @@ public final class LanguageModel implements AutoCloseable {
     /** The tokenizer, or an error explaining that text needs one. */
     public Tokenizer requireTokenizer() {
         if (tokenizer == null) {
-            throw new Neox4jException(model.path() + ": no tokenizer.json beside the model; give token ids instead of text,"
-                    + " or put the model's tokenizer.json in its directory");
+            throw new Neox4jException(model.path() + ": no tokenizer (no tokenizer.json beside the model, no tokenizer in the GGUF"
+                    + " metadata); give token ids instead of text, or put the model's tokenizer.json in its directory");
         }
         return tokenizer;
     }

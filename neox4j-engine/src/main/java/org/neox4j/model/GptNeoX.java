@@ -51,11 +51,18 @@ public final class GptNeoX implements ForwardPass {
     private final WorkerPool pool;
     private final Rotary rotary;
     private final Workspace ws;
+    private final LayerResidency residency;
 
     public GptNeoX(Config config, ModelWeights weights, WorkerPool pool) {
+        this(config, weights, pool, LayerResidency.NONE);
+    }
+
+    /** A forward pass that tells {@code residency} before and after each layer (and the head) which weights it uses. */
+    public GptNeoX(Config config, ModelWeights weights, WorkerPool pool, LayerResidency residency) {
         this.config = config;
         this.weights = weights;
         this.pool = pool;
+        this.residency = residency;
         this.rotary = new Rotary(config.rotaryDims(), config.rotaryBase(), config.ropeScaling().factor());
         this.ws = new Workspace(config);
     }
@@ -177,6 +184,8 @@ public final class GptNeoX implements ForwardPass {
         }
         rotary.ensure(maxPosition(chunks) + 1);
         for (int l = from; l < to; l++) {
+            // this layer's weights in memory (streamed ones are read ahead of time)
+            residency.enter(l);
             LayerWeights lw = weights.layer(l);
             // attention input LayerNorm
             layerNorm(x, n, lw.inputNormWeight(), lw.inputNormBias(), ws.normed);
@@ -204,6 +213,7 @@ public final class GptNeoX implements ForwardPass {
             if (hidden != null && l < config.numLayers() - 1) {
                 hidden[l + 1] = java.util.Arrays.copyOf(x, n * h);
             }
+            residency.leave(l);
         }
     }
 
@@ -260,7 +270,10 @@ public final class GptNeoX implements ForwardPass {
             layerNorm(x, n, weights.finalNormWeight(), weights.finalNormBias(), selected);
         }
         float[] logits = new float[Math.multiplyExact(rows, v)];
+        // the head is the stage after the last layer
+        residency.enter(config.numLayers());
         MatMul.linear(weights.embedOut(), null, selected, rows, logits, pool);
+        residency.leave(config.numLayers());
         return new ForwardResult(logits, rows, v, hidden);
     }
 

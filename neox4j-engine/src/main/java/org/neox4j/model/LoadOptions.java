@@ -5,8 +5,11 @@ package org.neox4j.model;
  *
  * @param threads worker threads for the kernels (default: available processors)
  * @param part which weights to load (default: the whole model; a pipeline stage loads a share)
+ * @param memory how the weights occupy memory
+ * @param maxResident for {@link MemoryMode#STREAM}: the most bytes of weights resident at once;
+ *     0 = a quarter of the memory available when loading
  */
-public record LoadOptions(int threads, ModelPart part) {
+public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident) {
     public LoadOptions {
         if (threads < 1 || threads > 1024) {
             throw new IllegalArgumentException("threads must be in 1..1024, got " + threads);
@@ -14,10 +17,19 @@ public record LoadOptions(int threads, ModelPart part) {
         if (part == null) {
             throw new IllegalArgumentException("the model part must be given (ModelPart.WHOLE for all of it)");
         }
+        if (memory == null) {
+            throw new IllegalArgumentException("memory mode must be given");
+        }
+        if (maxResident < 0) {
+            throw new IllegalArgumentException("max resident bytes must not be negative, got " + maxResident);
+        }
+        if (maxResident > 0 && memory != MemoryMode.STREAM) {
+            throw new IllegalArgumentException("a residency budget (--max-resident) applies to --memory stream only");
+        }
     }
 
     public LoadOptions(int threads) {
-        this(threads, ModelPart.WHOLE);
+        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0);
     }
 
     public static LoadOptions defaults() {
@@ -25,10 +37,19 @@ public record LoadOptions(int threads, ModelPart part) {
     }
 
     public LoadOptions withThreads(int n) {
-        return new LoadOptions(n, part);
+        return new LoadOptions(n, part, memory, maxResident);
     }
 
     public LoadOptions withPart(ModelPart p) {
-        return new LoadOptions(threads, p);
+        return new LoadOptions(threads, p, memory, maxResident);
+    }
+
+    public LoadOptions withMemory(MemoryMode mode) {
+        return new LoadOptions(threads, part, mode, mode == MemoryMode.STREAM ? maxResident : 0);
+    }
+
+    /** Stream mode with a budget of {@code bytes} resident weight bytes. */
+    public LoadOptions withStreaming(long bytes) {
+        return new LoadOptions(threads, part, MemoryMode.STREAM, bytes);
     }
 }

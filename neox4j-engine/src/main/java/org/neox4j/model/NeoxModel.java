@@ -16,35 +16,77 @@ public final class NeoxModel implements AutoCloseable {
     private final GptNeoX network;
     private final WorkerPool pool;
     private final Path tokenizerFile;
+    private final ResidentWeights resident;
+    private final LayerResidency residency;
+    private final String memoryReport;
 
-    private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile) {
+    private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile,
+            ResidentWeights resident, LayerResidency residency, String memoryReport) {
         this.path = path;
         this.config = config;
         this.store = store;
         this.network = network;
         this.pool = pool;
         this.tokenizerFile = tokenizerFile;
+        this.resident = resident;
+        this.residency = residency;
+        this.memoryReport = memoryReport;
     }
 
     /**
-     * A model over the weights of {@code store} (which it then owns and closes). Format detection
-     * lives in {@code org.neox4j.loader.ModelLoader}; this is the step every format shares.
+     * A model over the weights of {@code store} (which it then owns and closes), whose fused QKV
+     * rows are in Hugging Face's per-head order. Format detection lives in
+     * {@code org.neox4j.loader.ModelLoader}; this is the step every format shares.
      *
      * @param tokenizerFile the tokenizer file shipped with the model, or null
      */
     public static NeoxModel assemble(Path path, Config config, TensorStore store, Path tokenizerFile, LoadOptions options) {
+        return assemble(path, config, store, QkvLayout.PER_HEAD_INTERLEAVED, tokenizerFile, options);
+    }
+
+    /** As above, for a store whose fused QKV rows are in {@code layout} (GGUF: {@link QkvLayout#SPLIT}). */
+    public static NeoxModel assemble(Path path, Config config, TensorStore store, QkvLayout layout, Path tokenizerFile,
+            LoadOptions options) {
         WorkerPool pool = null;
+        LayerResidency residency = LayerResidency.NONE;
+        ResidentWeights resident = null;
         try {
-            ModelWeights weights = WeightLoader.load(store, config, QkvLayout.PER_HEAD_INTERLEAVED, options.part());
+            ModelWeights weights = WeightLoader.load(store, config, layout, options.part());
+            String report = switch (options.memory()) {
+                case MMAP -> "mmap: weights mapped from " + store.source() + "; the OS pages them in on first use and may keep"
+                        + " all of them resident";
+                case RESIDENT -> {
+                    resident = ResidentWeights.copy(weights, store.source());
+                    weights = resident.weights();
+                    yield "resident: " + StreamingResidency.gib(resident.bytes()) + " of weights copied into RAM at load";
+                }
+                case STREAM -> {
+                    residency = new StreamingResidency(weights, config.numLayers(), store, streamBudget(options));
+                    yield residency.describe();
+                }
+            };
             pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
-            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, tokenizerFile);
+            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool, residency), pool, tokenizerFile,
+                    resident, residency, report);
         } catch (RuntimeException e) {
+            residency.close();
+            if (resident != null) {
+                resident.close();
+            }
             store.close();
             if (pool != null) {
                 pool.close();
             }
             throw e;
         }
+    }
+
+    /** The stream budget: as given, else a quarter of the memory available now. */
+    private static long streamBudget(LoadOptions options) {
+        if (options.maxResident() > 0) {
+            return options.maxResident();
+        }
+        return org.neox4j.os.MemoryInfo.available().orElse(8L << 30) / 4;
     }
 
     public Path path() {
@@ -72,8 +114,18 @@ public final class NeoxModel implements AutoCloseable {
         return Optional.ofNullable(tokenizerFile);
     }
 
+
+    /** What the memory mode keeps resident (for {@code info} and {@code --verbose}). */
+    public String memoryReport() {
+        return memoryReport;
+    }
+
     @Override
     public void close() {
+        residency.close();
+        if (resident != null) {
+            resident.close();
+        }
         pool.close();
         store.close();
     }
