@@ -37,6 +37,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    PipelineMixin pipeline;
+
     @Option(names = "--task", paramLabel = "TASK", required = true, description = "lambada or multiple-choice.")
     String task;
 
@@ -70,8 +73,8 @@ final class EvalCommand implements Callable<Integer> {
         List<LambadaDoc> lambadaDocs = lambada ? EvalData.readLambada(file, limit) : null;
         List<MultipleChoiceDoc> choiceDocs = lambada ? null : EvalData.readMultipleChoice(file, limit);
         int documents = lambada ? lambadaDocs.size() : choiceDocs.size();
-        try (LanguageModel lm = modelOptions.load()) {
-            Evaluation evaluation = new Evaluation(new Scorer(lm.model().network(), ScoreOptions.defaults()), HarnessEncoding.of(lm));
+        try (LanguageModel lm = pipeline.load(modelOptions)) {
+            Evaluation evaluation = new Evaluation(new Scorer(lm.network(), ScoreOptions.defaults()), HarnessEncoding.of(lm));
             ObjectNode o = JsonOut.object();
             o.put("task", task);
             o.put("file", file.toString());

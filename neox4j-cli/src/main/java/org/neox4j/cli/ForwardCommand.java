@@ -11,6 +11,7 @@ import org.neox4j.format.safetensors.SafetensorsWriter.FloatTensor;
 import org.neox4j.generate.LanguageModel;
 import org.neox4j.model.Config;
 import org.neox4j.model.ForwardOptions;
+import org.neox4j.model.ForwardPass;
 import org.neox4j.model.ForwardResult;
 import org.neox4j.model.GptNeoX;
 import org.neox4j.model.KvCache;
@@ -25,6 +26,9 @@ import picocli.CommandLine.Option;
 final class ForwardCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
+
+    @Mixin
+    PipelineMixin pipeline;
 
     @Option(names = "--token-ids", paramLabel = "IDS", description = "Input token ids, e.g. 1,2,3.")
     String tokenIds;
@@ -43,16 +47,21 @@ final class ForwardCommand implements Callable<Integer> {
         if ((tokenIds == null) == (text == null)) {
             throw new Neox4jException("give exactly one of --token-ids or --text");
         }
-        try (LanguageModel lm = modelOptions.load()) {
+        try (LanguageModel lm = pipeline.load(modelOptions)) {
             int[] ids = tokenIds != null ? TokenIds.parse(tokenIds, "--token-ids") : lm.requireTokenizer().encode(text);
             if (ids.length == 0) {
                 throw new Neox4jException("--text gives no tokens");
             }
             Config cfg = lm.config();
-            GptNeoX net = lm.model().network();
+            ForwardPass net = lm.network();
             KvCache cache = net.newCache(ids.length);
             ForwardOptions options = hiddenStates ? ForwardOptions.ALL_LOGITS.withHiddenStates() : ForwardOptions.ALL_LOGITS;
-            ForwardResult r = net.forward(List.of(new GptNeoX.Chunk(cache, ids)), options);
+            ForwardResult r;
+            try {
+                r = net.forward(List.of(new GptNeoX.Chunk(cache, ids)), options);
+            } finally {
+                net.release(cache);
+            }
             List<FloatTensor> tensors = new ArrayList<>();
             tensors.add(new FloatTensor("logits", new long[] {ids.length, cfg.vocabSize()}, r.logits()));
             if (hiddenStates) {

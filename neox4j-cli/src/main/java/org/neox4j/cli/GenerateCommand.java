@@ -26,6 +26,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    PipelineMixin pipeline;
+
     @Parameters(arity = "0..1", paramLabel = "PROMPT", description = "The prompt (or use --prompt, --prompt-file, --prompt-token-ids).")
     String positionalPrompt;
 
@@ -79,24 +82,26 @@ final class GenerateCommand implements Callable<Integer> {
         long chosenSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
         SamplingParams params = new SamplingParams(maxNewTokens, greedy ? 0 : temperature, topK, topP, minP,
                 repetitionPenalty, chosenSeed, stop, ignoreEos);
-        try (LanguageModel lm = modelOptions.load()) {
+        try (LanguageModel lm = pipeline.load(modelOptions)) {
             int[] promptIds = promptIds(lm);
             int ctx = context != null ? context : lm.config().maxPositions();
             if (ctx < 1) {
                 throw new Neox4jException("--context must be at least 1, got " + ctx);
             }
             PrintStream out = System.out;
-            GenerationSession session = lm.start(promptIds, params, ctx);
             boolean streamText = outputFormat == OutputFormat.text && lm.tokenizer().isPresent();
-            GenerationResult result = session.drain(token -> {
-                if (streamText) {
-                    out.print(token.text());
-                    out.flush();
-                } else if (outputFormat == OutputFormat.text) {
-                    out.print(token.id() + " ");
-                    out.flush();
-                }
-            });
+            GenerationResult result;
+            try (GenerationSession session = lm.start(promptIds, params, ctx)) {
+                result = session.drain(token -> {
+                    if (streamText) {
+                        out.print(token.text());
+                        out.flush();
+                    } else if (outputFormat == OutputFormat.text) {
+                        out.print(token.id() + " ");
+                        out.flush();
+                    }
+                });
+            }
             if (outputFormat == OutputFormat.json) {
                 out.println(json(result, chosenSeed));
             } else {
@@ -105,6 +110,7 @@ final class GenerateCommand implements Callable<Integer> {
                         result.promptTokens(), result.prefillNanos() / 1e6, result.prefillTokensPerSecond(),
                         result.tokenIds().length, result.decodeTokensPerSecond(), result.finishReason().apiName());
             }
+            modelOptions.reportPeakMemory();
         }
         return 0;
     }

@@ -47,6 +47,7 @@ final class InfoCommand implements Callable<Integer> {
                 o.put("kv_cache_bytes_per_token", kvPerToken);
                 o.put("source", lm.model().store().source());
                 o.put("tokenizer", lm.model().tokenizerFile().map(Object::toString).orElse(null));
+                o.put("memory", lm.model().memoryReport());
                 System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(o));
                 return 0;
             }
@@ -70,7 +71,9 @@ final class InfoCommand implements Callable<Integer> {
                     .map(e -> e.getKey() + " " + Sizes.human(e.getValue())).toList());
             System.out.printf("KV cache:         %s per token, %s at full context%n", Sizes.human(kvPerToken),
                     Sizes.human(kvPerToken * c.maxPositions()));
-            System.out.printf("tokenizer:        %s%n", lm.model().tokenizerFile().map(Object::toString).orElse("(none)"));
+            System.out.printf("tokenizer:        %s%n", lm.model().tokenizerFile().map(Object::toString)
+                    .orElse(lm.tokenizer().isPresent() ? "(in the GGUF metadata)" : "(none)"));
+            System.out.printf("memory:           %s%n", lm.model().memoryReport());
         }
         return 0;
     }

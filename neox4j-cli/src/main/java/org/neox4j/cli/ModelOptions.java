@@ -10,12 +10,13 @@ import org.neox4j.generate.LanguageModel;
 import org.neox4j.hub.ModelResolver;
 import org.neox4j.model.LoadOptions;
 import org.neox4j.tensor.DType;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that loads a model. */
 final class ModelOptions {
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
-            description = {"A Hugging Face model directory (config.json, *.safetensors, tokenizer.json), or a hub id",
+            description = {"A Hugging Face model directory (config.json, *.safetensors, tokenizer.json), a GGUF file, or a hub id",
                 "ORG/NAME[@REVISION] resolved through the Hugging Face cache and pulled on first use,",
                 "or an original GPT-NeoX checkpoint directory (converted once into a cache, then reused)",
                 "(default: " + ModelResolver.DEFAULT_MODEL + ")."})
@@ -29,12 +30,23 @@ final class ModelOptions {
             description = "Store the weight matrices as f32, f16, bf16, q8_0 or q4_0, converting at load (default: as in the file).")
     String weightsDtype;
 
+    @Mixin
+    MemoryOptions memory = new MemoryOptions();
+
     LoadOptions loadOptions() {
-        LoadOptions options = LoadOptions.defaults();
-        if (threads != null) {
-            options = options.withThreads(threads);
+        LoadOptions options = memory.apply(LoadOptions.defaults());
+        if (weightsDtype != null) {
+            options = options.withWeightsDtype(DType.parse(weightsDtype));
         }
-        return weightsDtype == null ? options : options.withWeightsDtype(DType.parse(weightsDtype));
+        return threads == null ? options : options.withThreads(threads);
+    }
+
+    void report(String message) {
+        memory.report(message);
+    }
+
+    void reportPeakMemory() {
+        memory.reportPeakMemory();
     }
 
     /**
@@ -57,6 +69,12 @@ final class ModelOptions {
     }
 
     LanguageModel load() {
-        return LanguageModel.load(resolve(), loadOptions());
+        LoadOptions options = loadOptions();
+        Path path = resolve();
+        long start = System.nanoTime();
+        LanguageModel lm = LanguageModel.load(path, options);
+        report(String.format(java.util.Locale.ROOT, "loaded %s in %.2f s; memory %s", path, (System.nanoTime() - start) / 1e9,
+                lm.model().memoryReport()));
+        return lm;
     }
 }

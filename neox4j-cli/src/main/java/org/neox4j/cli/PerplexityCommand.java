@@ -23,6 +23,9 @@ final class PerplexityCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    PipelineMixin pipeline;
+
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", required = true, description = "UTF-8 text file ('-' for stdin).")
     String file;
 
@@ -48,13 +51,13 @@ final class PerplexityCommand implements Callable<Integer> {
         if (stride != null && stride < 1) {
             throw new Neox4jException("--stride must be at least 1, got " + stride);
         }
-        try (LanguageModel lm = modelOptions.load()) {
+        try (LanguageModel lm = pipeline.load(modelOptions)) {
             int max = lm.config().maxPositions();
             if (context != null && (context < 2 || context > max)) {
                 throw new Neox4jException("--context must be between 2 and the model's context of " + max + " tokens, got " + context);
             }
             PerplexityOptions options = new PerplexityOptions(context == null ? 0 : context, stride == null ? 0 : stride, bos);
-            Perplexity perplexity = new Perplexity(lm.model().network(), options);
+            Perplexity perplexity = new Perplexity(lm.network(), options);
             PerplexityResult r;
             try {
                 r = perplexity.evaluate(lm.requireTokenizer(), text, progress("tokens"));

@@ -27,6 +27,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    PipelineMixin pipeline;
+
     @Option(names = "--context", paramLabel = "TEXT", description = "The context text (may be empty).")
     String context;
 
@@ -62,12 +65,12 @@ final class ScoreCommand implements Callable<Integer> {
         if (maxLength != null && maxLength < 1) {
             throw new Neox4jException("--max-length must be at least 1, got " + maxLength);
         }
-        try (LanguageModel lm = modelOptions.load()) {
+        try (LanguageModel lm = pipeline.load(modelOptions)) {
             ScoreRequest request = text
                     ? HarnessEncoding.of(lm).request(context, continuation)
                     : new ScoreRequest(TokenIds.parse(contextIds, "--context-token-ids"), TokenIds.parse(continuationIds, "--continuation-token-ids"));
             ScoreOptions options = ScoreOptions.defaults().withTopK(topK).withMaxLength(maxLength == null ? 0 : maxLength);
-            Score score = new Scorer(lm.model().network(), options).score(request);
+            Score score = new Scorer(lm.network(), options).score(request);
             Tokenizer tokenizer = lm.tokenizer().orElse(null);
             if (json) {
                 JsonOut.print(json(score, tokenizer));

@@ -29,6 +29,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    PipelineMixin pipeline;
+
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 exposes it).")
     String host;
@@ -85,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        LanguageModel lm = modelOptions.load();
+        LanguageModel lm = pipeline.load(modelOptions);
         int ctx = context != null ? context : lm.config().maxPositions();
         BatchScheduler scheduler = null;
         OpenAiServer server = null;

@@ -29,6 +29,11 @@ public interface TensorStore extends AutoCloseable {
         return find(name).orElseThrow(() -> new FormatException(source() + ": missing tensor '" + name + "'"));
     }
 
+    /** The files this store maps whole (for paging advice); empty when unknown. */
+    default java.util.List<MappedFile> mappedFiles() {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }

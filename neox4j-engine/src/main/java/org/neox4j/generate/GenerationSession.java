@@ -3,7 +3,7 @@ package org.neox4j.generate;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import org.neox4j.model.GptNeoX;
+import org.neox4j.model.ForwardPass;
 import org.neox4j.model.KvCache;
 import org.neox4j.tokenizer.Tokenizer;
 
@@ -12,16 +12,18 @@ import org.neox4j.tokenizer.Tokenizer;
  * is processed as one batch on the first {@link #next()}; each later call feeds the previous
  * token through the model (reusing the KV cache) and samples the next. The per-sequence logic
  * (sampling, stops, streaming text) is a {@link SequenceState}, shared with the batch scheduler.
+ * Closing it releases the sequence's state in the forward pass (for a pipeline, its KV caches on
+ * the workers).
  */
-public final class GenerationSession implements Iterator<GeneratedToken> {
-    private final GptNeoX network;
+public final class GenerationSession implements Iterator<GeneratedToken>, AutoCloseable {
+    private final ForwardPass network;
     private final SequenceState state;
     private final KvCache cache;
 
     private long prefillNanos;
     private long decodeNanos;
 
-    GenerationSession(GptNeoX network, Tokenizer tokenizer, int[] prompt, SamplingParams params, int context, Set<Integer> eos) {
+    GenerationSession(ForwardPass network, Tokenizer tokenizer, int[] prompt, SamplingParams params, int context, Set<Integer> eos) {
         this.state = new SequenceState(tokenizer, prompt, params, eos, network.config().vocabSize(), context);
         this.network = network;
         this.cache = network.newCache(context);
@@ -62,6 +64,12 @@ public final class GenerationSession implements Iterator<GeneratedToken> {
     /** The result so far (complete once {@link #hasNext()} is false). */
     public GenerationResult result() {
         return state.result(prefillNanos, decodeNanos);
+    }
+
+    /** Releases the sequence in the forward pass; the session cannot go on afterwards. */
+    @Override
+    public void close() {
+        network.release(cache);
     }
 
     /** Positions used in the KV cache (prompt and generated tokens that went through the model). */

@@ -1,17 +1,19 @@
 package org.neox4j.loader;
 
-import org.neox4j.loader.ModelLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.neox4j.format.FormatException;
 import org.neox4j.format.TensorStore;
+import org.neox4j.format.gguf.GgufFile;
 import org.neox4j.format.neox.NeoxCheckpoint;
 import org.neox4j.format.safetensors.SafetensorsFile;
 import org.neox4j.format.safetensors.ShardedSafetensors;
 import org.neox4j.model.Config;
+import org.neox4j.model.GgufConfig;
 import org.neox4j.model.HfConfig;
 import org.neox4j.model.LoadOptions;
 import org.neox4j.model.NeoxModel;
+import org.neox4j.model.QkvLayout;
 
 /**
  * Opens a model from whatever files the user has: it recognises the format, reads its config
@@ -23,15 +25,28 @@ public final class ModelLoader {
     }
 
     /**
-     * Loads a Hugging Face model directory (config.json + safetensors), or an original GPT-NeoX
-     * checkpoint directory ({@code configs/*.yml}, {@code global_stepN/layer_*.pt}; see {@link NeoxCheckpoint}).
+     * Loads a Hugging Face model directory (config.json + safetensors), a GGUF file (llama.cpp's
+     * gptneox layout; see {@link GgufFile}), or an original GPT-NeoX checkpoint directory
+     * ({@code configs/*.yml}, {@code global_stepN/layer_*.pt}; see {@link NeoxCheckpoint}).
      */
     public static NeoxModel load(Path path, LoadOptions options) {
         if (!Files.exists(path)) {
             throw new FormatException(path + ": no such file or directory");
         }
+        if (Files.isRegularFile(path) && (GgufFile.looksLikeGguf(path) || path.toString().endsWith(".gguf"))) {
+            GgufFile gguf = GgufFile.open(path);
+            Config config;
+            try {
+                config = GgufConfig.read(gguf);
+            } catch (RuntimeException e) {
+                gguf.close();
+                throw e;
+            }
+            return NeoxModel.assemble(path, config, gguf, QkvLayout.SPLIT, null, options);
+        }
         if (!Files.isDirectory(path)) {
-            throw new FormatException(path + ": not a model directory (expected a Hugging Face directory with config.json and *.safetensors)");
+            throw new FormatException(path + ": not a model (expected a Hugging Face directory with config.json and *.safetensors,"
+                    + " a GGUF file or a GPT-NeoX checkpoint directory)");
         }
         if (NeoxCheckpoint.looksLike(path)) {
             // An original GPT-NeoX checkpoint: each tensor is merged across the tensor-parallel ranks as it is loaded.

@@ -2,8 +2,6 @@ package org.neox4j.model;
 
 import java.util.List;
 import org.neox4j.Neox4jException;
-import org.neox4j.tensor.Attention;
-import org.neox4j.tensor.Gelu;
 import org.neox4j.tensor.MatMul;
 import org.neox4j.tensor.Norms;
 import org.neox4j.tensor.Rotary;
@@ -15,12 +13,34 @@ import org.neox4j.tensor.WorkerPool;
  * appended to its own KV cache — so prefill (one chunk of many tokens), batched decode (many
  * chunks of one token) and mixes of both share one read of the weights.
  *
- * <p>Not thread-safe: one forward pass at a time per instance (it reuses its buffers).
+ * <p>The pass is three steps, public so that a pipeline can run them on different machines:
+ * {@link #embed}, {@link #runLayers} over a range of layers, and {@link #head}. A model loaded
+ * with a {@link ModelPart} holds only its share of the weights and runs only the steps it holds.
+ *
+ * <p>Synchronized: one step at a time per instance (it reuses its buffers).
  */
-public final class GptNeoX {
+public final class GptNeoX implements ForwardPass {
 
-    /** New tokens of one sequence, appended to its cache at positions {@code cache.length()...}. */
-    public record Chunk(KvCache cache, int[] tokens) {
+    /**
+     * New rows of one sequence, appended to its cache at positions {@code cache.length()...}: tokens
+     * to embed, or ({@code tokens} null) {@code rows} hidden states that arrive already computed, as a
+     * pipeline stage past the first receives them.
+     */
+    public record Chunk(KvCache cache, int[] tokens, int rows) {
+        public Chunk {
+            if (tokens != null && tokens.length != rows) {
+                throw new IllegalArgumentException("a chunk of " + tokens.length + " tokens cannot have " + rows + " rows");
+            }
+        }
+
+        public Chunk(KvCache cache, int[] tokens) {
+            this(cache, tokens, tokens.length);
+        }
+
+        /** {@code rows} rows whose hidden states are given rather than embedded from tokens. */
+        public static Chunk ofHidden(KvCache cache, int rows) {
+            return new Chunk(cache, null, rows);
+        }
     }
 
     private final Config config;
@@ -28,13 +48,20 @@ public final class GptNeoX {
     private final WorkerPool pool;
     private final Rotary rotary;
     private final Workspace ws;
+    private final LayerResidency residency;
     private final AttentionTask attention;
     private final ActivationTask activation;
 
     public GptNeoX(Config config, ModelWeights weights, WorkerPool pool) {
+        this(config, weights, pool, LayerResidency.NONE);
+    }
+
+    /** A forward pass that tells {@code residency} before and after each layer (and the head) which weights it uses. */
+    public GptNeoX(Config config, ModelWeights weights, WorkerPool pool, LayerResidency residency) {
         this.config = config;
         this.weights = weights;
         this.pool = pool;
+        this.residency = residency;
         this.rotary = new Rotary(config.rotaryDims(), config.rotaryBase(), config.ropeScaling().factor());
         this.ws = new Workspace(config);
         this.attention = new AttentionTask(config, weights.qkvLayout(), ws);
@@ -53,12 +80,14 @@ public final class GptNeoX {
         return pool;
     }
 
-    /** A new, empty KV cache holding up to {@code capacity} positions. */
+    /** A new, empty KV cache holding up to {@code capacity} positions of the layers this model holds. */
+    @Override
     public KvCache newCache(int capacity) {
-        return new KvCache(config, capacity);
+        return new KvCache(config, capacity, weights.firstLayer(), weights.endLayer());
     }
 
     /** Runs {@code tokens} of one sequence and returns the logits of its last position. */
+    @Override
     public float[] forward(KvCache cache, int[] tokens) {
         float[] logits = new float[config.vocabSize()];
         forwardLast(cache, tokens, logits);
@@ -67,8 +96,8 @@ public final class GptNeoX {
 
     /**
      * Runs {@code tokens} of one sequence and writes the logits of its last position into
-     * {@code logits} (vocabSize values). The decode loop's entry point: with a reused buffer,
-     * a steady-state step allocates nothing.
+     * {@code logits} (vocabSize values). The decode loop's entry point: with a reused buffer and
+     * token array, a steady-state step allocates nothing.
      */
     public synchronized void forwardLast(KvCache cache, int[] tokens, float[] logits) {
         if (logits.length < config.vocabSize()) {
@@ -81,44 +110,110 @@ public final class GptNeoX {
         run(ws.single, ForwardOptions.LAST_LOGITS, logits);
     }
 
+    @Override
     public synchronized ForwardResult forward(List<Chunk> chunks, ForwardOptions options) {
         return run(chunks, options, null);
     }
 
     /** The forward pass; logits go to {@code into} when given (LAST logits of one chunk), else to a new array. */
     private ForwardResult run(List<Chunk> chunks, ForwardOptions options, float[] into) {
+        requireEnds("a forward pass");
+        if (weights.firstLayer() != 0 || weights.endLayer() != config.numLayers()) {
+            throw new Neox4jException("this model holds layers " + weights.firstLayer() + "-" + weights.endLayer() + " of "
+                    + config.numLayers() + " only; a forward pass needs all of them (run the others in a pipeline)");
+        }
         int n = validate(chunks);
         int h = config.hiddenSize();
         int layers = config.numLayers();
         ws.ensure(n);
-        int[] positions = ws.positions;
-        int row = 0;
-        for (int ci = 0; ci < chunks.size(); ci++) {
-            Chunk c = chunks.get(ci);
-            for (int i = 0; i < c.tokens().length; i++, row++) {
-                positions[row] = c.cache().length() + i;
-                ws.chunkOfRow[row] = ci;
-            }
-        }
-        rotary.ensure(maxPosition(chunks) + 1);
         float[][] hidden = options.hiddenStates() ? new float[layers + 1][] : null;
         ForwardProbe probe = options.probe();
 
         // x = embed_in[tokens]: no scaling, no learned positions
         float[] x = ws.x;
-        row = 0;
-        for (int ci = 0; ci < chunks.size(); ci++) {
-            int[] tokens = chunks.get(ci).tokens();
-            for (int i = 0; i < tokens.length; i++, row++) {
-                weights.embedIn().toFloats((long) tokens[i] * h, x, row * h, h);
-            }
-        }
+        embedRows(chunks, x);
         if (hidden != null) {
             hidden[0] = java.util.Arrays.copyOf(x, n * h);
         }
+        // the transformer layers, each appending to the caches
+        layers(0, layers, chunks, n, x, hidden, probe);
+        observe(probe, "final_ln_in", layers, x, n, h);
+        advance(chunks);
+        // final LayerNorm and the head
+        return head(chunks, options.logits(), x, n, hidden, into);
+    }
 
-        for (int l = 0; l < layers; l++) {
-            LayerWeights lw = weights.layers().get(l);
+    /** Step 1: {@code x = embed_in[tokens]} for the chunks' tokens, row after row ({@code rows × hidden} values). */
+    public synchronized void embed(List<Chunk> chunks, float[] x) {
+        requireEnds("embedding tokens");
+        int n = validate(chunks);
+        requireRows(x, n);
+        embedRows(chunks, x);
+    }
+
+    /**
+     * Step 2: runs layers {@code [from, to)} over the hidden states {@code x} ({@code rows × hidden},
+     * updated in place), appending the chunks' keys and values to their caches, then advances the
+     * caches by the chunks' rows. With {@code from == to} it only advances them.
+     */
+    public synchronized void runLayers(int from, int to, List<Chunk> chunks, float[] x) {
+        if (from > to || (from < to && (from < weights.firstLayer() || to > weights.endLayer()))) {
+            throw new Neox4jException("layers " + from + "-" + to + " were asked for, but this model holds layers "
+                    + weights.firstLayer() + "-" + weights.endLayer());
+        }
+        int n = validate(chunks);
+        requireRows(x, n);
+        ws.ensure(n);
+        layers(from, to, chunks, n, x, null, null);
+        advance(chunks);
+    }
+
+    /**
+     * Step 3: the final LayerNorm and the head over the hidden states {@code x} of the chunks' rows
+     * (the output of the last layer): logits of each chunk's last row, or of every row.
+     */
+    public synchronized ForwardResult head(List<Chunk> chunks, ForwardOptions.Logits which, float[] x) {
+        requireEnds("the head");
+        int n = 0;
+        for (Chunk c : chunks) {
+            n = Math.addExact(n, c.rows());
+        }
+        requireRows(x, n);
+        ws.ensure(n);
+        return head(chunks, which, x, n, null, null);
+    }
+
+    /** x = embed_in[tokens], row after row. */
+    private void embedRows(List<Chunk> chunks, float[] x) {
+        int h = config.hiddenSize();
+        int row = 0;
+        for (int ci = 0; ci < chunks.size(); ci++) { // indexed loops here and below: no iterator per decode step
+            int[] tokens = chunks.get(ci).tokens();
+            if (tokens == null) {
+                throw new IllegalArgumentException("a chunk of hidden states has no tokens to embed");
+            }
+            for (int i = 0; i < tokens.length; i++) {
+                weights.embedIn().toFloats((long) tokens[i] * h, x, row++ * h, h);
+            }
+        }
+    }
+
+    /** Layers [from, to) over the n rows of x; each appends its keys and values to the caches. */
+    private void layers(int from, int to, List<Chunk> chunks, int n, float[] x, float[][] hidden, ForwardProbe probe) {
+        int h = config.hiddenSize();
+        int row = 0;
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            Chunk c = chunks.get(ci);
+            for (int i = 0; i < c.rows(); i++, row++) {
+                ws.positions[row] = c.cache().length() + i;
+                ws.chunkOfRow[row] = ci;
+            }
+        }
+        rotary.ensure(maxPosition(chunks) + 1);
+        for (int l = from; l < to; l++) {
+            // this layer's weights in memory (streamed ones are read ahead of time)
+            residency.enter(l);
+            LayerWeights lw = weights.layer(l);
             // attention input LayerNorm
             layerNorm(x, n, lw.inputNormWeight(), lw.inputNormBias(), ws.normed);
             observe(probe, "ln1_out", l, ws.normed, n, h);
@@ -142,15 +237,31 @@ public final class GptNeoX {
                 mlp(lw, x, n, l, probe);
                 addInto(ws.mlpOut, x, x, n * h);
             }
-            if (hidden != null && l < layers - 1) {
+            if (hidden != null && l < config.numLayers() - 1) {
                 hidden[l + 1] = java.util.Arrays.copyOf(x, n * h);
             }
+            residency.leave(l);
         }
-        observe(probe, "final_ln_in", layers, x, n, h);
+    }
+
+    private static void advance(List<Chunk> chunks) {
         for (int ci = 0; ci < chunks.size(); ci++) {
-            chunks.get(ci).cache().advance(chunks.get(ci).tokens().length);
+            chunks.get(ci).cache().advance(chunks.get(ci).rows());
         }
-        return head(chunks, options.logits(), x, n, hidden, into);
+    }
+
+    private void requireEnds(String what) {
+        if (!weights.hasEnds()) {
+            throw new Neox4jException(what + " needs the embeddings and the head, but this model holds layers "
+                    + weights.firstLayer() + "-" + weights.endLayer() + " only (a pipeline stage's share)");
+        }
+    }
+
+    private void requireRows(float[] x, int n) {
+        if (x.length < (long) n * config.hiddenSize()) {
+            throw new IllegalArgumentException("hidden states of " + x.length + " values cannot hold " + n + " rows of "
+                    + config.hiddenSize());
+        }
     }
 
     /** Final LayerNorm and the untied head, on the rows whose logits are wanted. */
@@ -177,7 +288,7 @@ public final class GptNeoX {
         if (which == ForwardOptions.Logits.LAST) {
             int end = 0;
             for (int r = 0; r < rows; r++) {
-                end += chunks.get(r).tokens().length;
+                end += chunks.get(r).rows();
                 System.arraycopy(x, (end - 1) * h, selected, r * h, h);
             }
             Norms.layerNorm(selected, 0, h, weights.finalNormWeight(), weights.finalNormBias(), (float) config.layerNormEps(), selected, 0);
@@ -188,7 +299,10 @@ public final class GptNeoX {
             layerNorm(x, n, weights.finalNormWeight(), weights.finalNormBias(), selected);
         }
         float[] logits = into != null ? into : new float[Math.multiplyExact(rows, v)];
+        // the head is the stage after the last layer
+        residency.enter(config.numLayers());
         MatMul.linear(weights.embedOut(), null, selected, rows, logits, pool);
+        residency.leave(config.numLayers());
         return into != null ? null : new ForwardResult(logits, rows, v, hidden);
     }
 
@@ -216,7 +330,7 @@ public final class GptNeoX {
             Chunk c = chunks.get(ci);
             float[] keys = c.cache().keys(layer);
             float[] values = c.cache().values(layer);
-            for (int i = 0; i < c.tokens().length; i++, row++) {
+            for (int i = 0; i < c.rows(); i++, row++) {
                 int pos = ws.positions[row];
                 int base = row * 3 * h;
                 for (int head = 0; head < heads; head++) {
@@ -260,26 +374,6 @@ public final class GptNeoX {
         }
     }
 
-    /** The activation over a range of values; a reused object, so decoding allocates no lambda. */
-    private static final class ActivationTask implements WorkerPool.RangeTask {
-        static final int GRAIN = 1024;
-        private final Activation kind;
-        float[] values;
-
-        ActivationTask(Activation kind) {
-            this.kind = kind;
-        }
-
-        @Override
-        public void run(int start, int end) {
-            switch (kind) {
-                case GELU -> Gelu.exact(values, start, end - start);
-                case GELU_FAST -> Gelu.fast(values, start, end - start);
-                case GELU_NEW -> Gelu.tanhApproximation(values, start, end - start);
-            }
-        }
-    }
-
     /** out = a + b elementwise (in HF's order of operands, so rounding matches). */
     private static void addInto(float[] a, float[] b, float[] out, int count) {
         for (int i = 0; i < count; i++) {
@@ -312,17 +406,19 @@ public final class GptNeoX {
                     throw new IllegalArgumentException("two chunks of one forward pass share a KV cache");
                 }
             }
-            if (c.tokens().length == 0) {
+            if (c.rows() == 0) {
                 throw new IllegalArgumentException("a chunk has no tokens");
             }
-            for (int i = 0; i < c.tokens().length; i++) {
-                int t = c.tokens()[i];
-                if (t < 0 || t >= config.vocabSize()) {
-                    throw new Neox4jException("token id " + t + " is outside the model's vocabulary [0, " + config.vocabSize() + ")");
+            if (c.tokens() != null) {
+                for (int i = 0; i < c.tokens().length; i++) {
+                    int t = c.tokens()[i];
+                    if (t < 0 || t >= config.vocabSize()) {
+                        throw new Neox4jException("token id " + t + " is outside the model's vocabulary [0, " + config.vocabSize() + ")");
+                    }
                 }
             }
-            c.cache().checkRoom(c.tokens().length);
-            n += c.tokens().length;
+            c.cache().checkRoom(c.rows());
+            n += c.rows();
         }
         return Math.toIntExact(n);
     }
@@ -331,7 +427,7 @@ public final class GptNeoX {
         int max = 0;
         for (int ci = 0; ci < chunks.size(); ci++) {
             Chunk c = chunks.get(ci);
-            max = Math.max(max, c.cache().length() + c.tokens().length - 1);
+            max = Math.max(max, c.cache().length() + c.rows() - 1);
         }
         return max;
     }

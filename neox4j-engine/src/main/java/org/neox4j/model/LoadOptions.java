@@ -6,28 +6,70 @@ import org.neox4j.tensor.DType;
  * How to load a model.
  *
  * @param threads worker threads for the kernels (default: available processors)
+ * @param part which weights to load (default: the whole model; a pipeline stage loads a share)
+ * @param memory how the weights occupy memory
+ * @param maxResident for {@link MemoryMode#STREAM}: the most bytes of weights resident at once;
+ *     0 = a quarter of the memory available when loading
  * @param weightsDtype storage dtype for the weight matrices (embeddings, attention, MLP, head),
  *     or null to use them as stored. Converting quantizes (or widens/narrows) at load into
- *     off-heap memory: the model then keeps that many bytes resident (e.g. Q4_0: 0.5625 bytes
- *     per weight) while the mapped source file is only read once. A matrix whose rows are not
- *     whole 32-value blocks keeps its stored dtype (as llama.cpp does).
+ *     off-heap memory: the model then keeps exactly that many bytes resident (e.g. Q4_0: 0.5625
+ *     bytes per weight) and reads the mapped source once. A matrix whose rows are not whole
+ *     32-value blocks keeps its stored dtype (as llama.cpp does). Not with {@link MemoryMode#STREAM}.
  */
-public record LoadOptions(int threads, DType weightsDtype) {
+public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident, DType weightsDtype) {
     public LoadOptions {
         if (threads < 1 || threads > 1024) {
             throw new IllegalArgumentException("threads must be in 1..1024, got " + threads);
         }
+        if (part == null) {
+            throw new IllegalArgumentException("the model part must be given (ModelPart.WHOLE for all of it)");
+        }
+        if (memory == null) {
+            throw new IllegalArgumentException("memory mode must be given");
+        }
+        if (maxResident < 0) {
+            throw new IllegalArgumentException("max resident bytes must not be negative, got " + maxResident);
+        }
+        if (maxResident > 0 && memory != MemoryMode.STREAM) {
+            throw new IllegalArgumentException("a residency budget (--max-resident) applies to --memory stream only");
+        }
+        if (weightsDtype != null && memory == MemoryMode.STREAM) {
+            throw new IllegalArgumentException("--weights-dtype converts the weights at load and keeps them in memory;"
+                    + " it does not combine with --memory stream");
+        }
+    }
+
+    public LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident) {
+        this(threads, part, memory, maxResident, null);
+    }
+
+    public LoadOptions(int threads) {
+        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0);
     }
 
     public static LoadOptions defaults() {
-        return new LoadOptions(Runtime.getRuntime().availableProcessors(), null);
+        return new LoadOptions(Runtime.getRuntime().availableProcessors());
     }
 
     public LoadOptions withThreads(int n) {
-        return new LoadOptions(n, weightsDtype);
+        return new LoadOptions(n, part, memory, maxResident, weightsDtype);
     }
 
+    public LoadOptions withPart(ModelPart p) {
+        return new LoadOptions(threads, p, memory, maxResident, weightsDtype);
+    }
+
+    public LoadOptions withMemory(MemoryMode mode) {
+        return new LoadOptions(threads, part, mode, mode == MemoryMode.STREAM ? maxResident : 0, weightsDtype);
+    }
+
+    /** Stream mode with a budget of {@code bytes} resident weight bytes. */
+    public LoadOptions withStreaming(long bytes) {
+        return new LoadOptions(threads, part, MemoryMode.STREAM, bytes, weightsDtype);
+    }
+
+    /** Weight matrices converted to {@code type} at load (null: as stored). */
     public LoadOptions withWeightsDtype(DType type) {
-        return new LoadOptions(threads, type);
+        return new LoadOptions(threads, part, memory, maxResident, type);
     }
 }

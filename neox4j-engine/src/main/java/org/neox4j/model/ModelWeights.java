@@ -1,24 +1,58 @@
 package org.neox4j.model;
 
 import java.util.List;
+import org.neox4j.Neox4jException;
 import org.neox4j.tensor.Tensor;
 
-/** All weights of a GPT-NeoX model, in the order the forward pass uses them. */
+/**
+ * The weights of a GPT-NeoX model, or of a share of it ({@link ModelPart}), in the order the
+ * forward pass uses them. A share holds layers {@code [firstLayer, firstLayer + layers.size())};
+ * without the ends, {@code embedIn}, the final norm and {@code embedOut} are null.
+ */
 public record ModelWeights(
         Tensor embedIn,
         List<LayerWeights> layers,
         float[] finalNormWeight,
         float[] finalNormBias,
         Tensor embedOut,
-        QkvLayout qkvLayout) {
+        QkvLayout qkvLayout,
+        int firstLayer) {
 
     public ModelWeights {
         layers = List.copyOf(layers);
+        if (firstLayer < 0) {
+            throw new IllegalArgumentException("first layer must not be negative, got " + firstLayer);
+        }
     }
 
-    /** Bytes a decode step reads: every layer matrix and the head (one embedding row is negligible). */
+    /** All layers of a whole model. */
+    public ModelWeights(Tensor embedIn, List<LayerWeights> layers, float[] finalNormWeight, float[] finalNormBias,
+            Tensor embedOut, QkvLayout qkvLayout) {
+        this(embedIn, layers, finalNormWeight, finalNormBias, embedOut, qkvLayout, 0);
+    }
+
+    /** One past the last layer held. */
+    public int endLayer() {
+        return firstLayer + layers.size();
+    }
+
+    /** Whether the embedding, the final LayerNorm and the head are held. */
+    public boolean hasEnds() {
+        return embedIn != null && embedOut != null && finalNormWeight != null;
+    }
+
+    /** Layer {@code index} (its number in the whole model); an error if this share does not hold it. */
+    public LayerWeights layer(int index) {
+        if (index < firstLayer || index >= endLayer()) {
+            throw new Neox4jException("layer " + index + " is not loaded here: this model holds layers "
+                    + firstLayer + "-" + endLayer());
+        }
+        return layers.get(index - firstLayer);
+    }
+
+    /** Bytes a decode step reads: every layer matrix held and the head (one embedding row is negligible). */
     public long bytesPerToken() {
-        long total = embedOut.byteSize();
+        long total = embedOut == null ? 0 : embedOut.byteSize();
         for (LayerWeights l : layers) {
             total += l.matrixBytes();
         }

@@ -1,11 +1,8 @@
 package org.neox4j.model;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.neox4j.format.TensorStore;
-import org.neox4j.tensor.Convert;
-import org.neox4j.tensor.DType;
 import org.neox4j.tensor.WorkerPool;
 
 /**
@@ -19,11 +16,14 @@ public final class NeoxModel implements AutoCloseable {
     private final GptNeoX network;
     private final WorkerPool pool;
     private final Path tokenizerFile;
-    /** Off-heap memory of weights converted at load ({@link LoadOptions#weightsDtype()}). */
-    private final Arena converted;
+    private final ResidentWeights resident;
+    private final LayerResidency residency;
+    private final String memoryReport;
+    /** Weights re-encoded at load ({@link LoadOptions#weightsDtype()}), or null. */
+    private final ConvertedWeights converted;
 
     private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile,
-                      Arena converted) {
+            ResidentWeights resident, LayerResidency residency, ConvertedWeights converted, String memoryReport) {
         this.converted = converted;
         this.path = path;
         this.config = config;
@@ -31,28 +31,77 @@ public final class NeoxModel implements AutoCloseable {
         this.network = network;
         this.pool = pool;
         this.tokenizerFile = tokenizerFile;
+        this.resident = resident;
+        this.residency = residency;
+        this.memoryReport = memoryReport;
     }
 
     /**
-     * A model over the weights of {@code store} (which it then owns and closes). Format detection
-     * lives in {@code org.neox4j.loader.ModelLoader}; this is the step every format shares.
+     * A model over the weights of {@code store} (which it then owns and closes), whose fused QKV
+     * rows are in Hugging Face's per-head order. Format detection lives in
+     * {@code org.neox4j.loader.ModelLoader}; this is the step every format shares.
      *
      * @param tokenizerFile the tokenizer file shipped with the model, or null
      */
     public static NeoxModel assemble(Path path, Config config, TensorStore store, Path tokenizerFile, LoadOptions options) {
-        WorkerPool pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
-        Arena arena = Arena.ofShared();
+        return assemble(path, config, store, QkvLayout.PER_HEAD_INTERLEAVED, tokenizerFile, options);
+    }
+
+    /** As above, for a store whose fused QKV rows are in {@code layout} (GGUF: {@link QkvLayout#SPLIT}). */
+    public static NeoxModel assemble(Path path, Config config, TensorStore store, QkvLayout layout, Path tokenizerFile,
+            LoadOptions options) {
+        WorkerPool pool = null;
+        LayerResidency residency = LayerResidency.NONE;
+        ResidentWeights resident = null;
+        ConvertedWeights converted = null;
         try {
-            DType target = options.weightsDtype();
-            ModelWeights weights = WeightLoader.load(store, config, QkvLayout.PER_HEAD_INTERLEAVED,
-                    t -> target == null || !Convert.fits(target, t.cols()) ? t : Convert.to(t, target, arena, pool));
-            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool), pool, tokenizerFile, arena);
+            pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
+            ModelWeights weights = WeightLoader.load(store, config, layout, options.part());
+            if (options.weightsDtype() != null) {
+                // converted weights live in RAM already, so resident mode has nothing left to copy
+                converted = ConvertedWeights.of(weights, options.weightsDtype(), pool);
+                weights = converted.weights();
+            }
+            String report = converted != null ? "converted: weight matrices re-encoded as " + options.weightsDtype().cliName()
+                    + " at load, " + StreamingResidency.gib(weights.bytesPerToken()
+                    + (weights.embedIn() == null || weights.embedIn() == weights.embedOut() ? 0 : weights.embedIn().byteSize()))
+                    + " in RAM" : switch (options.memory()) {
+                case MMAP -> "mmap: weights mapped from " + store.source() + "; the OS pages them in on first use and may keep"
+                        + " all of them resident";
+                case RESIDENT -> {
+                    resident = ResidentWeights.copy(weights, store.source());
+                    weights = resident.weights();
+                    yield "resident: " + StreamingResidency.gib(resident.bytes()) + " of weights copied into RAM at load";
+                }
+                case STREAM -> {
+                    residency = new StreamingResidency(weights, config.numLayers(), store, streamBudget(options));
+                    yield residency.describe();
+                }
+            };
+            return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool, residency), pool, tokenizerFile,
+                    resident, residency, converted, report);
         } catch (RuntimeException e) {
+            residency.close();
+            if (resident != null) {
+                resident.close();
+            }
+            if (converted != null) {
+                converted.close();
+            }
             store.close();
-            pool.close();
-            arena.close();
+            if (pool != null) {
+                pool.close();
+            }
             throw e;
         }
+    }
+
+    /** The stream budget: as given, else a quarter of the memory available now. */
+    private static long streamBudget(LoadOptions options) {
+        if (options.maxResident() > 0) {
+            return options.maxResident();
+        }
+        return org.neox4j.os.MemoryInfo.available().orElse(8L << 30) / 4;
     }
 
     public Path path() {
@@ -80,10 +129,22 @@ public final class NeoxModel implements AutoCloseable {
         return Optional.ofNullable(tokenizerFile);
     }
 
+
+    /** What the memory mode keeps resident (for {@code info} and {@code --verbose}). */
+    public String memoryReport() {
+        return memoryReport;
+    }
+
     @Override
     public void close() {
+        residency.close();
+        if (resident != null) {
+            resident.close();
+        }
+        if (converted != null) {
+            converted.close();
+        }
         pool.close();
         store.close();
-        converted.close();
     }
 }

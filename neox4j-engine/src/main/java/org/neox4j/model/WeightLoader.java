@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import org.neox4j.format.FormatException;
 import org.neox4j.format.TensorStore;
 import org.neox4j.tensor.Tensor;
@@ -17,42 +16,45 @@ import org.neox4j.tensor.Tensor;
 public final class WeightLoader {
     private final TensorStore store;
     private final Config config;
-    private final UnaryOperator<Tensor> matrices;
     private final Set<String> used = new HashSet<>();
 
-    private WeightLoader(TensorStore store, Config config, UnaryOperator<Tensor> matrices) {
+    private WeightLoader(TensorStore store, Config config) {
         this.store = store;
         this.config = config;
-        this.matrices = matrices;
     }
 
     public static ModelWeights load(TensorStore store, Config config, QkvLayout layout) {
-        return load(store, config, layout, UnaryOperator.identity());
+        return load(store, config, layout, ModelPart.WHOLE);
     }
 
-    /** Like {@link #load(TensorStore, Config, QkvLayout)}, passing every weight matrix through {@code matrices} (e.g. to quantize it). */
-    public static ModelWeights load(TensorStore store, Config config, QkvLayout layout, UnaryOperator<Tensor> matrices) {
-        return new WeightLoader(store, config, matrices).load(layout);
+    /**
+     * Binds the weights of {@code part} only: the tensors of other layers (and of the ends, unless
+     * asked for) are neither read nor shape-checked, so their pages are never touched.
+     */
+    public static ModelWeights load(TensorStore store, Config config, QkvLayout layout, ModelPart part) {
+        return new WeightLoader(store, config).load(layout, part);
     }
 
-    private ModelWeights load(QkvLayout layout) {
+    private ModelWeights load(QkvLayout layout, ModelPart part) {
         int h = config.hiddenSize();
         int v = config.vocabSize();
-        Tensor embedIn = matrix(WeightNames.EMBED_IN, v, h);
-        List<LayerWeights> layers = new ArrayList<>(config.numLayers());
-        for (int i = 0; i < config.numLayers(); i++) {
+        int first = part.firstLayer();
+        int end = part.endFor(config);
+        Tensor embedIn = part.ends() ? matrix(WeightNames.EMBED_IN, v, h) : null;
+        List<LayerWeights> layers = new ArrayList<>(end - first);
+        for (int i = first; i < end; i++) {
             layers.add(layer(i));
         }
-        float[] normW = vector(WeightNames.FINAL_NORM_WEIGHT, h);
-        float[] normB = vector(WeightNames.FINAL_NORM_BIAS, h);
-        Tensor embedOut;
-        if (config.tieWordEmbeddings()) {
+        float[] normW = part.ends() ? vector(WeightNames.FINAL_NORM_WEIGHT, h) : null;
+        float[] normB = part.ends() ? vector(WeightNames.FINAL_NORM_BIAS, h) : null;
+        Tensor embedOut = null;
+        if (part.ends() && config.tieWordEmbeddings()) {
             embedOut = store.find(WeightNames.EMBED_OUT).isPresent() ? matrix(WeightNames.EMBED_OUT, v, h) : embedIn;
-        } else {
+        } else if (part.ends()) {
             embedOut = matrix(WeightNames.EMBED_OUT, v, h);
         }
-        checkNothingUnexpected();
-        return new ModelWeights(embedIn, layers, normW, normB, embedOut, layout);
+        checkNothingUnexpected(part, first, end);
+        return new ModelWeights(embedIn, layers, normW, normB, embedOut, layout, first);
     }
 
     private LayerWeights layer(int i) {
@@ -79,7 +81,7 @@ public final class WeightLoader {
         if (t.rank() != 2 || t.dim(0) != rows || t.dim(1) != cols) {
             throw mismatch(t, new long[] {rows, cols});
         }
-        return matrices.apply(t);
+        return t;
     }
 
     private float[] vector(String name, long size) {
@@ -103,11 +105,12 @@ public final class WeightLoader {
                 + ", vocab_size " + config.vocabSize() + ") needs " + Arrays.toString(expected));
     }
 
-    private void checkNothingUnexpected() {
+    private void checkNothingUnexpected(ModelPart part, int first, int end) {
         List<String> unexpected = new ArrayList<>();
         for (String name : store.names()) {
             if (!used.contains(name) && !WeightNames.isLegacyBuffer(name)
-                    && !(config.tieWordEmbeddings() && name.equals(WeightNames.EMBED_OUT))) {
+                    && !(config.tieWordEmbeddings() && name.equals(WeightNames.EMBED_OUT))
+                    && !outsidePart(name, part, first, end)) {
                 unexpected.add(name);
             }
         }
@@ -116,5 +119,19 @@ public final class WeightLoader {
                     + config.numLayers() + " layers: " + (unexpected.size() > 5 ? unexpected.subList(0, 5) + " and "
                     + (unexpected.size() - 5) + " more" : unexpected));
         }
+    }
+
+    /** Whether {@code name} belongs to the model but not to the part being loaded (left to the stage that loads it). */
+    private boolean outsidePart(String name, ModelPart part, int first, int end) {
+        if (!part.ends() && (name.equals(WeightNames.EMBED_IN) || name.equals(WeightNames.EMBED_OUT)
+                || name.equals(WeightNames.FINAL_NORM_WEIGHT) || name.equals(WeightNames.FINAL_NORM_BIAS))) {
+            return true;
+        }
+        for (int i = 0; i < config.numLayers(); i++) {
+            if ((i < first || i >= end) && name.startsWith(WeightNames.layer(i, ""))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.neox4j.Neox4jException;
 import org.neox4j.ProgressListener;
 import org.neox4j.model.ForwardOptions;
+import org.neox4j.model.ForwardPass;
 import org.neox4j.model.ForwardResult;
 import org.neox4j.model.GptNeoX;
 import org.neox4j.model.KvCache;
@@ -17,12 +18,12 @@ import org.neox4j.tokenizer.Tokenizer;
  * as history. Log-softmax in double precision.
  */
 public final class Perplexity {
-    private final GptNeoX network;
+    private final ForwardPass network;
     private final int context;
     private final int stride;
     private final boolean prependBos;
 
-    public Perplexity(GptNeoX network, PerplexityOptions options) {
+    public Perplexity(ForwardPass network, PerplexityOptions options) {
         this.network = network;
         this.context = options.context() == 0 ? network.config().maxPositions() : options.context();
         if (context < 2) {
@@ -62,18 +63,22 @@ public final class Perplexity {
         double nll = 0;
         int scored = 0;
         progress.start("perplexity", windows.stream().mapToLong(SlidingWindows.Window::targets).sum());
-        for (SlidingWindows.Window w : windows) {
-            cache.truncate(0);
-            int[] slice = Arrays.copyOfRange(input, w.begin(), w.end());
-            ForwardResult r = network.forward(List.of(new GptNeoX.Chunk(cache, slice)), ForwardOptions.ALL_LOGITS);
-            float[] logits = r.logits();
-            for (int t = w.firstTarget(); t < w.end(); t++) {
-                // the logits at window row (t - begin - 1) predict token t
-                int off = (t - w.begin() - 1) * vocab;
-                nll -= logits[off + input[t]] - LogSoftmax.logSumExp(logits, off, vocab);
-                scored++;
+        try {
+            for (SlidingWindows.Window w : windows) {
+                cache.truncate(0);
+                int[] slice = Arrays.copyOfRange(input, w.begin(), w.end());
+                ForwardResult r = network.forward(List.of(new GptNeoX.Chunk(cache, slice)), ForwardOptions.ALL_LOGITS);
+                float[] logits = r.logits();
+                for (int t = w.firstTarget(); t < w.end(); t++) {
+                    // the logits at window row (t - begin - 1) predict token t
+                    int off = (t - w.begin() - 1) * vocab;
+                    nll -= logits[off + input[t]] - LogSoftmax.logSumExp(logits, off, vocab);
+                    scored++;
+                }
+                progress.advance(w.targets());
             }
-            progress.advance(w.targets());
+        } finally {
+            network.release(cache);
         }
         progress.finish();
         return new PerplexityResult(tokens.length, scored, nll, bytes, windows.size(), context, stride, System.nanoTime() - started);

@@ -6,6 +6,7 @@ import java.util.List;
 import org.neox4j.Neox4jException;
 import org.neox4j.ProgressListener;
 import org.neox4j.model.ForwardOptions;
+import org.neox4j.model.ForwardPass;
 import org.neox4j.model.ForwardResult;
 import org.neox4j.model.GptNeoX;
 
@@ -25,11 +26,11 @@ import org.neox4j.model.GptNeoX;
  * <p>Not thread-safe: the model runs one forward pass at a time.
  */
 public final class Scorer {
-    private final GptNeoX network;
+    private final ForwardPass network;
     private final ScoreOptions options;
     private final int maxLength;
 
-    public Scorer(GptNeoX network, ScoreOptions options) {
+    public Scorer(ForwardPass network, ScoreOptions options) {
         this.network = network;
         this.options = options;
         this.maxLength = options.maxLength() == 0 ? network.config().maxPositions() : options.maxLength();
@@ -98,7 +99,14 @@ public final class Scorer {
         for (Prepared p : batch) {
             chunks.add(new GptNeoX.Chunk(network.newCache(p.input.length), p.input));
         }
-        ForwardResult result = network.forward(chunks, ForwardOptions.ALL_LOGITS);
+        ForwardResult result;
+        try {
+            result = network.forward(chunks, ForwardOptions.ALL_LOGITS);
+        } finally {
+            for (GptNeoX.Chunk c : chunks) {
+                network.release(c.cache());
+            }
+        }
         List<Score> scores = new ArrayList<>(batch.size());
         int rowStart = 0;
         for (Prepared p : batch) {

@@ -12,9 +12,10 @@ import java.util.Map;
  *
  * @param vocabulary token string to id
  * @param maxId the largest id in the vocabulary
+ * @param merges the merges in rank order, as {@code "left right"}
  * @param bpe the model ready to encode
  */
-record BpeModel(Map<String, Integer> vocabulary, int maxId, Bpe bpe) {
+record BpeModel(Map<String, Integer> vocabulary, int maxId, java.util.List<String> merges, Bpe bpe) {
     private static final int MAX_ID = 1 << 24;
 
     static BpeModel read(JsonNode model, String source) {
@@ -40,13 +41,36 @@ record BpeModel(Map<String, Integer> vocabulary, int maxId, Bpe bpe) {
             }
         }
         Map<String, Integer> vocabulary = readVocabulary(model.get("vocab"), source);
+        java.util.List<String[]> pairs = readMerges(model.get("merges"), source);
+        return of(vocabulary, pairs, source, "model.merges", "model.vocab");
+    }
+
+    /**
+     * The model of a vocabulary and merge pairs (rank order); each merge's parts and their
+     * concatenation must be in the vocabulary. {@code where} and {@code vocabularyName} name the
+     * merge list and the vocabulary in errors.
+     */
+    static BpeModel of(Map<String, Integer> vocabulary, java.util.List<String[]> pairs, String source, String where,
+            String vocabularyName) {
         int maxId = vocabulary.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
-        MergeTable merges = readMerges(model.get("merges"), vocabulary, source);
+        int n = pairs.size();
+        int[] lefts = new int[n];
+        int[] rights = new int[n];
+        int[] results = new int[n];
+        java.util.List<String> merges = new java.util.ArrayList<>(n);
+        for (int rank = 0; rank < n; rank++) {
+            String[] pair = pairs.get(rank);
+            String at = where + "[" + rank + "]";
+            lefts[rank] = vocabularyId(vocabulary, pair[0], at, vocabularyName, source);
+            rights[rank] = vocabularyId(vocabulary, pair[1], at, vocabularyName, source);
+            results[rank] = vocabularyId(vocabulary, pair[0] + pair[1], at, vocabularyName, source);
+            merges.add(pair[0] + " " + pair[1]);
+        }
         int[] byteTokens = new int[256];
         for (int b = 0; b < 256; b++) {
             byteTokens[b] = vocabulary.getOrDefault(String.valueOf(ByteLevel.charOf(b)), -1);
         }
-        return new BpeModel(vocabulary, maxId, new Bpe(byteTokens, merges));
+        return new BpeModel(vocabulary, maxId, merges, new Bpe(byteTokens, new MergeTable(lefts, rights, results)));
     }
 
     private static Map<String, Integer> readVocabulary(JsonNode vocab, String source) {
@@ -67,21 +91,15 @@ record BpeModel(Map<String, Integer> vocabulary, int maxId, Bpe bpe) {
         return vocabulary;
     }
 
-    private static MergeTable readMerges(JsonNode list, Map<String, Integer> vocabulary, String source) {
+    private static java.util.List<String[]> readMerges(JsonNode list, String source) {
         if (list == null || !list.isArray()) {
             throw new TokenizerException(source + ": model.merges must be a list");
         }
-        int n = list.size();
-        int[] lefts = new int[n];
-        int[] rights = new int[n];
-        int[] results = new int[n];
-        for (int rank = 0; rank < n; rank++) {
-            String[] pair = mergePair(list.get(rank), rank, source);
-            lefts[rank] = vocabularyId(vocabulary, pair[0], rank, source);
-            rights[rank] = vocabularyId(vocabulary, pair[1], rank, source);
-            results[rank] = vocabularyId(vocabulary, pair[0] + pair[1], rank, source);
+        java.util.List<String[]> pairs = new java.util.ArrayList<>(list.size());
+        for (int rank = 0; rank < list.size(); rank++) {
+            pairs.add(mergePair(list.get(rank), rank, source));
         }
-        return new MergeTable(lefts, rights, results);
+        return pairs;
     }
 
     /** A merge as {@code "left right"} (older files) or {@code ["left", "right"]} (newer files). */
@@ -101,11 +119,11 @@ record BpeModel(Map<String, Integer> vocabulary, int maxId, Bpe bpe) {
         throw new TokenizerException(source + ": " + where + " must be \"left right\" or [\"left\", \"right\"], found " + merge);
     }
 
-    private static int vocabularyId(Map<String, Integer> vocabulary, String token, int rank, String source) {
+    private static int vocabularyId(Map<String, Integer> vocabulary, String token, String where, String vocabularyName,
+            String source) {
         Integer id = vocabulary.get(token);
         if (id == null) {
-            throw new TokenizerException(source + ": model.merges[" + rank + "] needs token '" + token
-                    + "', which is not in model.vocab");
+            throw new TokenizerException(source + ": " + where + " needs token '" + token + "', which is not in " + vocabularyName);
         }
         return id;
     }

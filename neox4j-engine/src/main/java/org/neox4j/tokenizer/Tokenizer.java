@@ -29,9 +29,10 @@ public final class Tokenizer {
     private final boolean nfc;
     private final AddedTokens addedTokens;
     private final Bpe bpe;
+    private final BpeVocabulary vocabulary;
 
     Tokenizer(String sourceName, String[] tokens, boolean[] special, Map<String, Integer> ids,
-            boolean nfc, AddedTokens addedTokens, Bpe bpe) {
+            boolean nfc, AddedTokens addedTokens, Bpe bpe, BpeVocabulary vocabulary) {
         this.sourceName = sourceName;
         this.tokens = tokens;
         this.special = special;
@@ -39,6 +40,7 @@ public final class Tokenizer {
         this.nfc = nfc;
         this.addedTokens = addedTokens;
         this.bpe = bpe;
+        this.vocabulary = vocabulary;
         this.decodedBytes = new byte[tokens.length][];
         int count = 0;
         for (int id = 0; id < tokens.length; id++) {
@@ -68,6 +70,22 @@ public final class Tokenizer {
      */
     public static Tokenizer fromJson(String json, String sourceName) {
         return TokenizerJson.parse(json, sourceName);
+    }
+
+    /**
+     * Builds a tokenizer from a vocabulary given as lists (what a GGUF file stores), with the same
+     * BPE machinery as {@link #fromJson}: the same vocabulary and merges give the same ids.
+     *
+     * @param sourceName what error messages call it (a file name)
+     * @throws TokenizerException when a merge names a token the vocabulary lacks, or a token is listed twice
+     */
+    public static Tokenizer fromVocabulary(BpeVocabulary vocabulary, String sourceName) {
+        return VocabularyTokenizer.build(vocabulary, sourceName);
+    }
+
+    /** The vocabulary, merges and added tokens this tokenizer was built from (to write them elsewhere, e.g. GGUF). */
+    public BpeVocabulary vocabulary() {
+        return vocabulary;
     }
 
     /**

@@ -215,10 +215,16 @@ final class TokenizerJson {
             }
         }
         boolean[] special = new boolean[tokens.length];
+        List<TokenKind> kinds = new ArrayList<>(tokens.length);
         for (int id = 0; id < tokens.length; id++) {
             special[id] = tokens[id] != null && specialContents.contains(tokens[id]);
+            kinds.add(tokens[id] == null ? TokenKind.UNUSED : TokenKind.NORMAL);
         }
-        return new Tokenizer(source, tokens, special, ids, nfc, new AddedTokens(added, nfc), model.bpe());
+        for (AddedToken token : added) {
+            kinds.set(token.id(), token.special() ? TokenKind.SPECIAL : TokenKind.ADDED);
+        }
+        BpeVocabulary vocabulary = new BpeVocabulary(java.util.Arrays.asList(tokens), kinds, model.merges(), nfc);
+        return new Tokenizer(source, tokens, special, ids, nfc, new AddedTokens(added, nfc), model.bpe(), vocabulary);
     }
 
     private TokenizerException error(String message) {

@@ -25,12 +25,14 @@ import org.neox4j.tensor.Tensor;
 public final class SafetensorsFile implements TensorStore {
     private final Path path;
     private final Arena arena;
+    private final MemorySegment file;
     private final MemorySegment data;
     private final SafetensorsHeader header;
 
-    private SafetensorsFile(Path path, Arena arena, MemorySegment data, SafetensorsHeader header) {
+    private SafetensorsFile(Path path, Arena arena, MemorySegment file, MemorySegment data, SafetensorsHeader header) {
         this.path = path;
         this.arena = arena;
+        this.file = file;
         this.data = data;
         this.header = header;
     }
@@ -55,7 +57,7 @@ public final class SafetensorsFile implements TensorStore {
             byte[] headerBytes = file.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
             MemorySegment dataSection = file.asSlice(8 + headerLength);
             SafetensorsHeader header = SafetensorsHeader.parse(headerBytes, dataSection.byteSize(), path.toString());
-            return new SafetensorsFile(path, arena, dataSection, header);
+            return new SafetensorsFile(path, arena, file, dataSection, header);
         } catch (IOException e) {
             arena.close();
             throw new UncheckedIOException(path + ": cannot read: " + e.getMessage(), e);
@@ -95,6 +97,11 @@ public final class SafetensorsFile implements TensorStore {
 
     public Path path() {
         return path;
+    }
+
+    @Override
+    public java.util.List<org.neox4j.format.MappedFile> mappedFiles() {
+        return java.util.List.of(new org.neox4j.format.MappedFile(path, file));
     }
 
     @Override

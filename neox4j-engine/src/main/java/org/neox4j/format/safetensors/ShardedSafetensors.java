@@ -108,6 +108,11 @@ public final class ShardedSafetensors implements TensorStore {
     }
 
     @Override
+    public List<org.neox4j.format.MappedFile> mappedFiles() {
+        return shards.stream().flatMap(s -> s.mappedFiles().stream()).toList();
+    }
+
+    @Override
     public void close() {
         shards.forEach(SafetensorsFile::close);
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.neox4j.generate.LanguageModel;
 import org.neox4j.generate.SequenceState;
-import org.neox4j.model.GptNeoX;
+import org.neox4j.model.ForwardPass;
 import org.neox4j.model.KvCache;
 
 /**
@@ -29,7 +29,7 @@ public final class BatchScheduler implements AutoCloseable {
     private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final LanguageModel model;
-    private final GptNeoX network;
+    private final ForwardPass network;
     private final BatchOptions options;
     private final BatchStep step;
     private final Set<Integer> eos;
@@ -51,15 +51,15 @@ public final class BatchScheduler implements AutoCloseable {
 
     private BatchScheduler(LanguageModel model, BatchOptions options, BatchForward forward) {
         this.model = model;
-        this.network = model.model().network();
+        this.network = model.network();
         this.options = options;
-        this.step = new BatchStep(forward, network.pool(), network.config().vocabSize());
+        this.step = new BatchStep(forward, model.model().network().pool(), network.config().vocabSize());
         this.eos = new HashSet<>(model.config().eosTokenIds());
     }
 
     /** Starts a scheduler over {@code model}'s forward pass. */
     public static BatchScheduler start(LanguageModel model, BatchOptions options) {
-        GptNeoX network = model.model().network();
+        ForwardPass network = model.network();
         return start(model, options, network::forward);
     }
 
@@ -288,6 +288,9 @@ public final class BatchScheduler implements AutoCloseable {
 
     /** Frees a sequence's place and cache, admits waiting ones that now fit, then tells its listener. */
     private void release(Sequence s, SequenceEnd end) {
+        if (s.cache != null) {
+            network.release(s.cache); // a pipeline's workers drop their part of the cache
+        }
         s.cache = null;
         lock.lock();
         try {

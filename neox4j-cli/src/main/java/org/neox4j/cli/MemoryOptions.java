@@ -1,0 +1,52 @@
+package org.neox4j.cli;
+
+import org.neox4j.model.LoadOptions;
+import org.neox4j.model.MemoryMode;
+import org.neox4j.os.MemoryInfo;
+import picocli.CommandLine.Option;
+
+/** The memory mode options of every command that loads a model (see docs/MEMORY.md), and --verbose reporting. */
+final class MemoryOptions {
+    @Option(names = "--memory", paramLabel = "MODE", defaultValue = "mmap",
+            description = {"How weights occupy memory: mmap (default: mapped, the OS pages them in and out),",
+                "resident (copied into RAM at load; refused up front if it cannot fit), or stream (read layer by layer",
+                "ahead of the computation and released behind it, within --max-resident)."})
+    MemoryMode memory;
+
+    @Option(names = "--max-resident", paramLabel = "SIZE",
+            description = "With --memory stream: the most weight bytes resident at once, e.g. 8G, 512M (default: a quarter of"
+                    + " the available memory).")
+    String maxResident;
+
+    @Option(names = {"-v", "--verbose"}, description = "Report load time, what the memory mode keeps resident and peak RSS on stderr.")
+    boolean verbose;
+
+    /** {@code options} with the memory mode and budget given on the command line. */
+    LoadOptions apply(LoadOptions options) {
+        LoadOptions result = options.withMemory(memory);
+        if (maxResident != null) {
+            if (memory != MemoryMode.STREAM) {
+                throw new IllegalArgumentException("--max-resident applies to --memory stream only");
+            }
+            try {
+                result = result.withStreaming(Sizes.parse(maxResident));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--max-resident: " + e.getMessage());
+            }
+        }
+        return result;
+    }
+
+    /** With --verbose: a line on stderr. */
+    void report(String message) {
+        if (verbose) {
+            System.err.println("neox4j: " + message);
+        }
+    }
+
+    /** With --verbose: the process's peak and current resident memory. */
+    void reportPeakMemory() {
+        MemoryInfo.residentPeak().ifPresent(peak -> report("peak RSS " + Sizes.human(peak) + " (VmHWM); weights resident now "
+                + Sizes.human(MemoryInfo.residentFile().orElse(0)) + " (RssFile)"));
+    }
+}
