@@ -19,6 +19,7 @@ public final class GenerationSession implements Iterator<GeneratedToken>, AutoCl
     private final ForwardPass network;
     private final SequenceState state;
     private final KvCache cache;
+    private final float[] logits;
 
     private long prefillNanos;
     private long decodeNanos;
@@ -26,6 +27,7 @@ public final class GenerationSession implements Iterator<GeneratedToken>, AutoCl
     GenerationSession(ForwardPass network, Tokenizer tokenizer, int[] prompt, SamplingParams params, int context, Set<Integer> eos) {
         this.state = new SequenceState(tokenizer, prompt, params, eos, network.config().vocabSize(), context);
         this.network = network;
+        this.logits = new float[network.config().vocabSize()];
         this.cache = network.newCache(context);
     }
 
@@ -41,7 +43,8 @@ public final class GenerationSession implements Iterator<GeneratedToken>, AutoCl
         }
         long start = System.nanoTime();
         boolean first = state.generatedCount() == 0;
-        GeneratedToken token = state.accept(network.forward(cache, state.nextInput()));
+        network.forwardLast(cache, state.nextInput(), logits); // one logits buffer for the whole session
+        GeneratedToken token = state.accept(logits);
         if (first) {
             prefillNanos = System.nanoTime() - start;
         } else {

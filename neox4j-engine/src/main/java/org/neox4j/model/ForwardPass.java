@@ -25,6 +25,15 @@ public interface ForwardPass {
     }
 
     /**
+     * Like {@link #forward(KvCache, int[])}, writing the logits into {@code logits} (vocabSize
+     * values): the decode loop's form, which {@link GptNeoX} runs without allocating.
+     */
+    default void forwardLast(KvCache cache, int[] tokens, float[] logits) {
+        float[] out = forward(cache, tokens);
+        System.arraycopy(out, 0, logits, 0, out.length);
+    }
+
+    /**
      * The sequence of {@code cache} is done: frees what the forward pass keeps for it elsewhere (a
      * pipeline's workers drop their part of its KV cache). The cache must not be used afterwards.
      * Nothing to do for a local forward pass.

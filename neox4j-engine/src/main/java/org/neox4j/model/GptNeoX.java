@@ -99,6 +99,7 @@ public final class GptNeoX implements ForwardPass {
      * {@code logits} (vocabSize values). The decode loop's entry point: with a reused buffer and
      * token array, a steady-state step allocates nothing.
      */
+    @Override
     public synchronized void forwardLast(KvCache cache, int[] tokens, float[] logits) {
         if (logits.length < config.vocabSize()) {
             throw new IllegalArgumentException("logits buffer has " + logits.length + " values, needs " + config.vocabSize());
