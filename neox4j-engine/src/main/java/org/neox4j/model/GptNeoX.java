@@ -2,7 +2,6 @@ package org.neox4j.model;
 
 import java.util.List;
 import org.neox4j.Neox4jException;
-import org.neox4j.tensor.Gelu;
 import org.neox4j.tensor.MatMul;
 import org.neox4j.tensor.Norms;
 import org.neox4j.tensor.Rotary;
@@ -97,8 +96,8 @@ public final class GptNeoX implements ForwardPass {
 
     /**
      * Runs {@code tokens} of one sequence and writes the logits of its last position into
-     * {@code logits} (vocabSize values). The decode loop's entry point: with a reused buffer,
-     * a steady-state step allocates nothing.
+     * {@code logits} (vocabSize values). The decode loop's entry point: with a reused buffer and
+     * token array, a steady-state step allocates nothing.
      */
     public synchronized void forwardLast(KvCache cache, int[] tokens, float[] logits) {
         if (logits.length < config.vocabSize()) {
@@ -188,13 +187,13 @@ public final class GptNeoX implements ForwardPass {
     private void embedRows(List<Chunk> chunks, float[] x) {
         int h = config.hiddenSize();
         int row = 0;
-        for (int ci = 0; ci < chunks.size(); ci++) {
+        for (int ci = 0; ci < chunks.size(); ci++) { // indexed loops here and below: no iterator per decode step
             int[] tokens = chunks.get(ci).tokens();
             if (tokens == null) {
                 throw new IllegalArgumentException("a chunk of hidden states has no tokens to embed");
             }
-            for (int i = 0; i < tokens.length; i++, row++) {
-                weights.embedIn().toFloats((long) tokens[i] * h, x, row * h, h);
+            for (int i = 0; i < tokens.length; i++) {
+                weights.embedIn().toFloats((long) tokens[i] * h, x, row++ * h, h);
             }
         }
     }
@@ -373,26 +372,6 @@ public final class GptNeoX implements ForwardPass {
             pool.parallelFor(count, ActivationTask.GRAIN, activation);
         } finally {
             activation.values = null;
-        }
-    }
-
-    /** The activation over a range of values; a reused object, so decoding allocates no lambda. */
-    private static final class ActivationTask implements WorkerPool.RangeTask {
-        static final int GRAIN = 1024;
-        private final Activation kind;
-        float[] values;
-
-        ActivationTask(Activation kind) {
-            this.kind = kind;
-        }
-
-        @Override
-        public void run(int start, int end) {
-            switch (kind) {
-                case GELU -> Gelu.exact(values, start, end - start);
-                case GELU_FAST -> Gelu.fast(values, start, end - start);
-                case GELU_NEW -> Gelu.tanhApproximation(values, start, end - start);
-            }
         }
     }
 
