@@ -175,8 +175,8 @@ public final class GptNeoX implements ForwardPass {
     public synchronized ForwardResult head(List<Chunk> chunks, ForwardOptions.Logits which, float[] x) {
         requireEnds("the head");
         int n = 0;
-        for (int ci = 0; ci < chunks.size(); ci++) {
-            n = Math.addExact(n, chunks.get(ci).rows());
+        for (Chunk c : chunks) {
+            n = Math.addExact(n, c.rows());
         }
         requireRows(x, n);
         ws.ensure(n);
@@ -201,7 +201,6 @@ public final class GptNeoX implements ForwardPass {
     /** Layers [from, to) over the n rows of x; each appends its keys and values to the caches. */
     private void layers(int from, int to, List<Chunk> chunks, int n, float[] x, float[][] hidden, ForwardProbe probe) {
         int h = config.hiddenSize();
-        // each row's position, and its chunk (so attention tasks over (row, head) find the cache)
         int row = 0;
         for (int ci = 0; ci < chunks.size(); ci++) {
             Chunk c = chunks.get(ci);

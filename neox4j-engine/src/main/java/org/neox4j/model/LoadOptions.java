@@ -44,12 +44,7 @@ public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long m
     }
 
     public LoadOptions(int threads) {
-        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0, null);
-    }
-
-    /** The whole model, memory-mapped, with {@code threads} threads and weights converted to {@code weightsDtype} (null: as stored). */
-    public LoadOptions(int threads, DType weightsDtype) {
-        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0, weightsDtype);
+        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0);
     }
 
     public static LoadOptions defaults() {

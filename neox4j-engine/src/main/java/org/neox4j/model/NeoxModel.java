@@ -50,7 +50,7 @@ public final class NeoxModel implements AutoCloseable {
     /** As above, for a store whose fused QKV rows are in {@code layout} (GGUF: {@link QkvLayout#SPLIT}). */
     public static NeoxModel assemble(Path path, Config config, TensorStore store, QkvLayout layout, Path tokenizerFile,
             LoadOptions options) {
-        WorkerPool pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
+        WorkerPool pool = null;
         LayerResidency residency = LayerResidency.NONE;
         ResidentWeights resident = null;
         ConvertedWeights converted = null;

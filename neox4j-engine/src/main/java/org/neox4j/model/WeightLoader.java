@@ -32,12 +32,7 @@ public final class WeightLoader {
      * asked for) are neither read nor shape-checked, so their pages are never touched.
      */
     public static ModelWeights load(TensorStore store, Config config, QkvLayout layout, ModelPart part) {
-        return load(store, config, layout, part, UnaryOperator.identity());
-    }
-
-    /** Like {@link #load(TensorStore, Config, QkvLayout, ModelPart)}, passing every weight matrix through {@code matrices} (e.g. to quantize it). */
-    public static ModelWeights load(TensorStore store, Config config, QkvLayout layout, ModelPart part, UnaryOperator<Tensor> matrices) {
-        return new WeightLoader(store, config, matrices).load(layout, part);
+        return new WeightLoader(store, config).load(layout, part);
     }
 
     private ModelWeights load(QkvLayout layout, ModelPart part) {
