@@ -54,7 +54,7 @@ class PullTest {
     HubSettings settings(Map<String, String> env) {
         return HubSettings.fromEnvironment(env, home)
                 .withEndpoint(server.endpoint())
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5))
+                .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20)) // generous: a loaded 2-core machine can stall a loopback read for seconds
                 .withRetries(0);
     }
 
