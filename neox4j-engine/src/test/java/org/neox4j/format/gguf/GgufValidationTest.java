@@ -88,6 +88,9 @@ class GgufValidationTest {
         GgufBytes longArray = new GgufBytes().header(3, 0, 1).string("k").u32(GgufValueType.ARRAY.id())
                 .u32(GgufValueType.UINT32.id()).u64(1_000_000).u32(1);
         assertContains(error(longArray), "metadata 'k' element count is 1000000, more than the");
+        GgufBytes huge = new GgufBytes().header(3, 0, 1).string("k").u32(GgufValueType.ARRAY.id())
+                .u32(GgufValueType.UINT8.id()).u64(5_000_000).zeros(5_000_000);
+        assertContains(error(huge), "metadata 'k' has 5000000 elements; neox4j reads metadata arrays of up to 4194304");
         GgufBytes truncated = new GgufBytes().header(3, 0, 1).string("k").u32(GgufValueType.UINT64.id()).u32(1);
         assertContains(error(truncated), "metadata 'k' needs 8 bytes but only 4 remain");
     }
