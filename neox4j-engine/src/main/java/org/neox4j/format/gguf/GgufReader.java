@@ -30,6 +30,8 @@ public final class GgufReader {
      * thousands), and low enough that a huge file of one-byte elements cannot exhaust the heap.
      */
     static final long MAX_ARRAY_ELEMENTS = 1 << 22;
+    /** Most tensors, and most key-value pairs, of one file (GPT-NeoX-20B has 533 tensors and about 30 keys). */
+    static final long MAX_ENTRIES = 1 << 20;
 
     private final GgufCursor in;
 
@@ -55,6 +57,9 @@ public final class GgufReader {
         long tensorCount = in.count("tensor count", 24);
         // The smallest key-value pair: key length (8) + value type (4) + a one-byte value.
         long kvCount = in.count("metadata key-value count", 13);
+        if (tensorCount > MAX_ENTRIES || kvCount > MAX_ENTRIES) {
+            throw in.error(tensorCount + " tensors and " + kvCount + " metadata keys: neox4j reads files of up to " + MAX_ENTRIES + " of each");
+        }
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
             String key = name("metadata key " + i);

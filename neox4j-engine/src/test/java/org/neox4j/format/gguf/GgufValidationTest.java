@@ -75,6 +75,8 @@ class GgufValidationTest {
     @Test
     void countsPastTheEndOfTheFile() throws IOException {
         assertContains(error(new GgufBytes().header(3, 1L << 40, 0)), "tensor count is 1099511627776, more than the");
+        assertContains(error(new GgufBytes().header(3, 2_000_000, 0).zeros(48_000_000)),
+                "2000000 tensors and 0 metadata keys: neox4j reads files of up to 1048576 of each");
         assertContains(error(new GgufBytes().header(3, 0, -1)), "metadata key-value count is 18446744073709551615, more than the");
         assertContains(error(new GgufBytes().header(3, 0, 1).u64(1000).raw("abc".getBytes()).zeros(20)), "metadata key 0 length is 1000");
         assertContains(error(new GgufBytes().header(3, 0, 1).u64(3).raw("abc".getBytes())),
