@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             PullCommand.class,
             TokenizeCommand.class,
+            SynthCommand.class,
+            BenchCommand.class,
             WorkerCommand.class,
             CommandLine.HelpCommand.class,
         })

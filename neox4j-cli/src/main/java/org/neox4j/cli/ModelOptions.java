@@ -9,6 +9,7 @@ import org.neox4j.format.neox.NeoxCheckpoint;
 import org.neox4j.generate.LanguageModel;
 import org.neox4j.hub.ModelResolver;
 import org.neox4j.model.LoadOptions;
+import org.neox4j.tensor.DType;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -25,12 +26,19 @@ final class ModelOptions {
             description = "Worker threads for the kernels (default: all cores).")
     Integer threads;
 
+    @Option(names = "--weights-dtype", paramLabel = "DTYPE",
+            description = "Store the weight matrices as f32, f16, bf16, q8_0 or q4_0, converting at load (default: as in the file).")
+    String weightsDtype;
+
     @Mixin
     MemoryOptions memory = new MemoryOptions();
 
     LoadOptions loadOptions() {
         LoadOptions options = memory.apply(LoadOptions.defaults());
-        return threads == null ? options : options.withThreads(threads);
+        if (threads != null) {
+            options = options.withThreads(threads);
+        }
+        return weightsDtype == null ? options : options.withWeightsDtype(DType.parse(weightsDtype));
     }
 
     void report(String message) {

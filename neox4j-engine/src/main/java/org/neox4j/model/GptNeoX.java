@@ -1,9 +1,7 @@
 package org.neox4j.model;
 
-import java.util.IdentityHashMap;
 import java.util.List;
 import org.neox4j.Neox4jException;
-import org.neox4j.tensor.Attention;
 import org.neox4j.tensor.Gelu;
 import org.neox4j.tensor.MatMul;
 import org.neox4j.tensor.Norms;
@@ -52,6 +50,8 @@ public final class GptNeoX implements ForwardPass {
     private final Rotary rotary;
     private final Workspace ws;
     private final LayerResidency residency;
+    private final AttentionTask attention;
+    private final ActivationTask activation;
 
     public GptNeoX(Config config, ModelWeights weights, WorkerPool pool) {
         this(config, weights, pool, LayerResidency.NONE);
@@ -65,6 +65,8 @@ public final class GptNeoX implements ForwardPass {
         this.residency = residency;
         this.rotary = new Rotary(config.rotaryDims(), config.rotaryBase(), config.ropeScaling().factor());
         this.ws = new Workspace(config);
+        this.attention = new AttentionTask(config, weights.qkvLayout(), ws);
+        this.activation = new ActivationTask(config.activation());
     }
 
     public Config config() {
@@ -88,11 +90,34 @@ public final class GptNeoX implements ForwardPass {
     /** Runs {@code tokens} of one sequence and returns the logits of its last position. */
     @Override
     public float[] forward(KvCache cache, int[] tokens) {
-        return forward(List.of(new Chunk(cache, tokens)), ForwardOptions.LAST_LOGITS).logits();
+        float[] logits = new float[config.vocabSize()];
+        forwardLast(cache, tokens, logits);
+        return logits;
+    }
+
+    /**
+     * Runs {@code tokens} of one sequence and writes the logits of its last position into
+     * {@code logits} (vocabSize values). The decode loop's entry point: with a reused buffer,
+     * a steady-state step allocates nothing.
+     */
+    public synchronized void forwardLast(KvCache cache, int[] tokens, float[] logits) {
+        if (logits.length < config.vocabSize()) {
+            throw new IllegalArgumentException("logits buffer has " + logits.length + " values, needs " + config.vocabSize());
+        }
+        Chunk last = ws.single.get(0);
+        if (last == null || last.cache() != cache || last.tokens() != tokens) {
+            ws.single.set(0, new Chunk(cache, tokens)); // a decode loop that reuses its token array allocates this once
+        }
+        run(ws.single, ForwardOptions.LAST_LOGITS, logits);
     }
 
     @Override
     public synchronized ForwardResult forward(List<Chunk> chunks, ForwardOptions options) {
+        return run(chunks, options, null);
+    }
+
+    /** The forward pass; logits go to {@code into} when given (LAST logits of one chunk), else to a new array. */
+    private ForwardResult run(List<Chunk> chunks, ForwardOptions options, float[] into) {
         requireEnds("a forward pass");
         if (weights.firstLayer() != 0 || weights.endLayer() != config.numLayers()) {
             throw new Neox4jException("this model holds layers " + weights.firstLayer() + "-" + weights.endLayer() + " of "
@@ -116,7 +141,7 @@ public final class GptNeoX implements ForwardPass {
         observe(probe, "final_ln_in", layers, x, n, h);
         advance(chunks);
         // final LayerNorm and the head
-        return head(chunks, options.logits(), x, n, hidden);
+        return head(chunks, options.logits(), x, n, hidden, into);
     }
 
     /** Step 1: {@code x = embed_in[tokens]} for the chunks' tokens, row after row ({@code rows × hidden} values). */
@@ -151,24 +176,25 @@ public final class GptNeoX implements ForwardPass {
     public synchronized ForwardResult head(List<Chunk> chunks, ForwardOptions.Logits which, float[] x) {
         requireEnds("the head");
         int n = 0;
-        for (Chunk c : chunks) {
-            n = Math.addExact(n, c.rows());
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            n = Math.addExact(n, chunks.get(ci).rows());
         }
         requireRows(x, n);
         ws.ensure(n);
-        return head(chunks, which, x, n, null);
+        return head(chunks, which, x, n, null, null);
     }
 
     /** x = embed_in[tokens], row after row. */
     private void embedRows(List<Chunk> chunks, float[] x) {
         int h = config.hiddenSize();
         int row = 0;
-        for (Chunk c : chunks) {
-            if (c.tokens() == null) {
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            int[] tokens = chunks.get(ci).tokens();
+            if (tokens == null) {
                 throw new IllegalArgumentException("a chunk of hidden states has no tokens to embed");
             }
-            for (int token : c.tokens()) {
-                weights.embedIn().toFloats((long) token * h, x, row++ * h, h);
+            for (int i = 0; i < tokens.length; i++, row++) {
+                weights.embedIn().toFloats((long) tokens[i] * h, x, row * h, h);
             }
         }
     }
@@ -176,10 +202,13 @@ public final class GptNeoX implements ForwardPass {
     /** Layers [from, to) over the n rows of x; each appends its keys and values to the caches. */
     private void layers(int from, int to, List<Chunk> chunks, int n, float[] x, float[][] hidden, ForwardProbe probe) {
         int h = config.hiddenSize();
+        // each row's position, and its chunk (so attention tasks over (row, head) find the cache)
         int row = 0;
-        for (Chunk c : chunks) {
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            Chunk c = chunks.get(ci);
             for (int i = 0; i < c.rows(); i++, row++) {
                 ws.positions[row] = c.cache().length() + i;
+                ws.chunkOfRow[row] = ci;
             }
         }
         rotary.ensure(maxPosition(chunks) + 1);
@@ -218,8 +247,8 @@ public final class GptNeoX implements ForwardPass {
     }
 
     private static void advance(List<Chunk> chunks) {
-        for (Chunk c : chunks) {
-            c.cache().advance(c.rows());
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            chunks.get(ci).cache().advance(chunks.get(ci).rows());
         }
     }
 
@@ -238,7 +267,7 @@ public final class GptNeoX implements ForwardPass {
     }
 
     /** Final LayerNorm and the untied head, on the rows whose logits are wanted. */
-    private ForwardResult head(List<Chunk> chunks, ForwardOptions.Logits which, float[] x, int n, float[][] hidden) {
+    private ForwardResult head(List<Chunk> chunks, ForwardOptions.Logits which, float[] x, int n, float[][] hidden, float[] into) {
         int h = config.hiddenSize();
         int v = config.vocabSize();
         if (hidden != null) {
@@ -254,13 +283,15 @@ public final class GptNeoX implements ForwardPass {
         if (rows == 0) {
             return new ForwardResult(new float[0], 0, v, hidden);
         }
+        if (into != null && rows != 1) {
+            throw new IllegalStateException("a logits buffer serves one row");
+        }
         float[] selected = ws.normed;
         if (which == ForwardOptions.Logits.LAST) {
             int end = 0;
-            int r = 0;
-            for (Chunk c : chunks) {
-                end += c.rows();
-                System.arraycopy(x, (end - 1) * h, selected, r++ * h, h);
+            for (int r = 0; r < rows; r++) {
+                end += chunks.get(r).rows();
+                System.arraycopy(x, (end - 1) * h, selected, r * h, h);
             }
             Norms.layerNorm(selected, 0, h, weights.finalNormWeight(), weights.finalNormBias(), (float) config.layerNormEps(), selected, 0);
             for (int i = 1; i < rows; i++) {
@@ -269,12 +300,12 @@ public final class GptNeoX implements ForwardPass {
         } else {
             layerNorm(x, n, weights.finalNormWeight(), weights.finalNormBias(), selected);
         }
-        float[] logits = new float[Math.multiplyExact(rows, v)];
+        float[] logits = into != null ? into : new float[Math.multiplyExact(rows, v)];
         // the head is the stage after the last layer
         residency.enter(config.numLayers());
         MatMul.linear(weights.embedOut(), null, selected, rows, logits, pool);
         residency.leave(config.numLayers());
-        return new ForwardResult(logits, rows, v, hidden);
+        return into != null ? null : new ForwardResult(logits, rows, v, hidden);
     }
 
     private void mlp(LayerWeights lw, float[] x, int n, int l, ForwardProbe probe) {
@@ -297,7 +328,8 @@ public final class GptNeoX implements ForwardPass {
         int hd = config.headSize();
         QkvLayout layout = weights.qkvLayout();
         int row = 0;
-        for (Chunk c : chunks) {
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            Chunk c = chunks.get(ci);
             float[] keys = c.cache().keys(layer);
             float[] values = c.cache().values(layer);
             for (int i = 0; i < c.rows(); i++, row++) {
@@ -317,62 +349,51 @@ public final class GptNeoX implements ForwardPass {
     }
 
     private void attend(List<Chunk> chunks, int layer, int n, ForwardProbe probe) {
-        int h = config.hiddenSize();
         int heads = config.numHeads();
-        int hd = config.headSize();
-        float scale = (float) Math.pow(hd, -0.5);
-        QkvLayout layout = weights.qkvLayout();
-        // row → chunk index, so tasks over (row, head) find their cache
-        int[] chunkOfRow = ws.chunkOfRow;
-        int row = 0;
-        for (int c = 0; c < chunks.size(); c++) {
-            for (int i = 0; i < chunks.get(c).rows(); i++) {
-                chunkOfRow[row++] = c;
-            }
-        }
         boolean recordProbs = probe != null && chunks.size() == 1;
         float[] probs = recordProbs ? new float[heads * n * n] : null;
-        int longest = maxPosition(chunks) + 1;
-        pool.parallelFor(n * heads, (start, end) -> {
-            float[] scores = ws.scores(longest);
-            for (int task = start; task < end; task++) {
-                int r = task / heads;
-                int head = task % heads;
-                KvCache cache = chunks.get(chunkOfRow[r]).cache();
-                int pos = ws.positions[r];
-                Attention.head(ws.qkv, r * 3 * h + layout.offset(0, head, heads, hd), cache.keys(layer), cache.values(layer),
-                        h, head * hd, pos + 1, hd, scale, scores, ws.context, r * h + head * hd);
-                if (probs != null && pos == r) {
-                    System.arraycopy(scores, 0, probs, (head * n + r) * n, r + 1);
-                }
-            }
-        });
+        attention.prepare(chunks, layer, n, maxPosition(chunks) + 1, probs);
+        try {
+            pool.parallelFor(n * heads, attention);
+        } finally {
+            attention.clear();
+        }
         if (recordProbs) {
             probe.record("attn_probs", layer, probs, heads * n, n);
         }
     }
 
     private void layerNorm(float[] in, int n, float[] w, float[] b, float[] out) {
-        int h = config.hiddenSize();
-        float eps = (float) config.layerNormEps();
-        pool.parallelFor(n, (start, end) -> {
-            for (int r = start; r < end; r++) {
-                Norms.layerNorm(in, r * h, h, w, b, eps, out, r * h);
-            }
-        });
+        Norms.layerNormRows(in, n, config.hiddenSize(), w, b, (float) config.layerNormEps(), out, pool);
     }
 
     private void activate(float[] v, int count) {
-        int inter = config.intermediateSize();
-        pool.parallelFor(count / inter, (start, end) -> {
-            int off = start * inter;
-            int len = (end - start) * inter;
-            switch (config.activation()) {
-                case GELU -> Gelu.exact(v, off, len);
-                case GELU_FAST -> Gelu.fast(v, off, len);
-                case GELU_NEW -> Gelu.tanhApproximation(v, off, len);
+        activation.values = v;
+        try {
+            pool.parallelFor(count, ActivationTask.GRAIN, activation);
+        } finally {
+            activation.values = null;
+        }
+    }
+
+    /** The activation over a range of values; a reused object, so decoding allocates no lambda. */
+    private static final class ActivationTask implements WorkerPool.RangeTask {
+        static final int GRAIN = 1024;
+        private final Activation kind;
+        float[] values;
+
+        ActivationTask(Activation kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            switch (kind) {
+                case GELU -> Gelu.exact(values, start, end - start);
+                case GELU_FAST -> Gelu.fast(values, start, end - start);
+                case GELU_NEW -> Gelu.tanhApproximation(values, start, end - start);
             }
-        });
+        }
     }
 
     /** out = a + b elementwise (in HF's order of operands, so rounding matches). */
@@ -399,17 +420,20 @@ public final class GptNeoX implements ForwardPass {
         if (chunks.isEmpty()) {
             throw new IllegalArgumentException("forward pass needs at least one chunk");
         }
-        IdentityHashMap<KvCache, Boolean> seen = new IdentityHashMap<>();
         long n = 0;
-        for (Chunk c : chunks) {
-            if (seen.put(c.cache(), Boolean.TRUE) != null) {
-                throw new IllegalArgumentException("two chunks of one forward pass share a KV cache");
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            Chunk c = chunks.get(ci);
+            for (int cj = 0; cj < ci; cj++) {
+                if (chunks.get(cj).cache() == c.cache()) {
+                    throw new IllegalArgumentException("two chunks of one forward pass share a KV cache");
+                }
             }
             if (c.rows() == 0) {
                 throw new IllegalArgumentException("a chunk has no tokens");
             }
             if (c.tokens() != null) {
-                for (int t : c.tokens()) {
+                for (int i = 0; i < c.tokens().length; i++) {
+                    int t = c.tokens()[i];
                     if (t < 0 || t >= config.vocabSize()) {
                         throw new Neox4jException("token id " + t + " is outside the model's vocabulary [0, " + config.vocabSize() + ")");
                     }
@@ -423,7 +447,8 @@ public final class GptNeoX implements ForwardPass {
 
     private static int maxPosition(List<Chunk> chunks) {
         int max = 0;
-        for (Chunk c : chunks) {
+        for (int ci = 0; ci < chunks.size(); ci++) {
+            Chunk c = chunks.get(ci);
             max = Math.max(max, c.cache().length() + c.rows() - 1);
         }
         return max;

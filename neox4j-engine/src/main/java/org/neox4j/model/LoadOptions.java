@@ -1,5 +1,7 @@
 package org.neox4j.model;
 
+import org.neox4j.tensor.DType;
+
 /**
  * How to load a model.
  *
@@ -8,8 +10,13 @@ package org.neox4j.model;
  * @param memory how the weights occupy memory
  * @param maxResident for {@link MemoryMode#STREAM}: the most bytes of weights resident at once;
  *     0 = a quarter of the memory available when loading
+ * @param weightsDtype storage dtype for the weight matrices (embeddings, attention, MLP, head),
+ *     or null to use them as stored. Converting quantizes (or widens/narrows) at load into
+ *     off-heap memory: the model then keeps that many bytes resident (e.g. Q4_0: 0.5625 bytes
+ *     per weight) while the mapped source file is only read once. A matrix whose rows are not
+ *     whole 32-value blocks keeps its stored dtype (as llama.cpp does).
  */
-public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident) {
+public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident, DType weightsDtype) {
     public LoadOptions {
         if (threads < 1 || threads > 1024) {
             throw new IllegalArgumentException("threads must be in 1..1024, got " + threads);
@@ -26,10 +33,19 @@ public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long m
         if (maxResident > 0 && memory != MemoryMode.STREAM) {
             throw new IllegalArgumentException("a residency budget (--max-resident) applies to --memory stream only");
         }
+        if (weightsDtype != null && memory != MemoryMode.MMAP) {
+            throw new IllegalArgumentException("--weights-dtype converts the weights into RAM at load, so they are resident"
+                    + " already; it cannot be combined with --memory " + memory.name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     public LoadOptions(int threads) {
-        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0);
+        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0, null);
+    }
+
+    /** The whole model, memory-mapped, with {@code threads} threads and weights converted to {@code weightsDtype} (null: as stored). */
+    public LoadOptions(int threads, DType weightsDtype) {
+        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0, weightsDtype);
     }
 
     public static LoadOptions defaults() {
@@ -37,19 +53,23 @@ public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long m
     }
 
     public LoadOptions withThreads(int n) {
-        return new LoadOptions(n, part, memory, maxResident);
+        return new LoadOptions(n, part, memory, maxResident, weightsDtype);
     }
 
     public LoadOptions withPart(ModelPart p) {
-        return new LoadOptions(threads, p, memory, maxResident);
+        return new LoadOptions(threads, p, memory, maxResident, weightsDtype);
     }
 
     public LoadOptions withMemory(MemoryMode mode) {
-        return new LoadOptions(threads, part, mode, mode == MemoryMode.STREAM ? maxResident : 0);
+        return new LoadOptions(threads, part, mode, mode == MemoryMode.STREAM ? maxResident : 0, weightsDtype);
     }
 
     /** Stream mode with a budget of {@code bytes} resident weight bytes. */
     public LoadOptions withStreaming(long bytes) {
-        return new LoadOptions(threads, part, MemoryMode.STREAM, bytes);
+        return new LoadOptions(threads, part, MemoryMode.STREAM, bytes, weightsDtype);
+    }
+
+    public LoadOptions withWeightsDtype(DType type) {
+        return new LoadOptions(threads, part, memory, maxResident, type);
     }
 }

@@ -1,8 +1,11 @@
 package org.neox4j.model;
 
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.neox4j.format.TensorStore;
+import org.neox4j.tensor.Convert;
+import org.neox4j.tensor.DType;
 import org.neox4j.tensor.WorkerPool;
 
 /**
@@ -19,9 +22,12 @@ public final class NeoxModel implements AutoCloseable {
     private final ResidentWeights resident;
     private final LayerResidency residency;
     private final String memoryReport;
+    /** Off-heap memory of weights converted at load ({@link LoadOptions#weightsDtype()}). */
+    private final Arena converted;
 
     private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile,
-            ResidentWeights resident, LayerResidency residency, String memoryReport) {
+            ResidentWeights resident, LayerResidency residency, String memoryReport, Arena converted) {
+        this.converted = converted;
         this.path = path;
         this.config = config;
         this.store = store;
@@ -47,11 +53,15 @@ public final class NeoxModel implements AutoCloseable {
     /** As above, for a store whose fused QKV rows are in {@code layout} (GGUF: {@link QkvLayout#SPLIT}). */
     public static NeoxModel assemble(Path path, Config config, TensorStore store, QkvLayout layout, Path tokenizerFile,
             LoadOptions options) {
-        WorkerPool pool = null;
+        WorkerPool pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
         LayerResidency residency = LayerResidency.NONE;
         ResidentWeights resident = null;
+        Arena arena = Arena.ofShared();
         try {
-            ModelWeights weights = WeightLoader.load(store, config, layout, options.part());
+            DType target = options.weightsDtype();
+            // weights converted at load (--weights-dtype) live in the arena; the others stay mapped
+            ModelWeights weights = WeightLoader.load(store, config, layout, options.part(),
+                    t -> target == null || !Convert.fits(target, t.cols()) ? t : Convert.to(t, target, arena, pool));
             String report = switch (options.memory()) {
                 case MMAP -> "mmap: weights mapped from " + store.source() + "; the OS pages them in on first use and may keep"
                         + " all of them resident";
@@ -65,18 +75,16 @@ public final class NeoxModel implements AutoCloseable {
                     yield residency.describe();
                 }
             };
-            pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
             return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool, residency), pool, tokenizerFile,
-                    resident, residency, report);
+                    resident, residency, report, arena);
         } catch (RuntimeException e) {
             residency.close();
             if (resident != null) {
                 resident.close();
             }
             store.close();
-            if (pool != null) {
-                pool.close();
-            }
+            pool.close();
+            arena.close();
             throw e;
         }
     }
@@ -128,5 +136,6 @@ public final class NeoxModel implements AutoCloseable {
         }
         pool.close();
         store.close();
+        converted.close();
     }
 }

@@ -1,7 +1,8 @@
 package org.neox4j.model;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Activation buffers of the forward pass, grown to the largest batch seen and then reused, so
@@ -9,8 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Workspace {
     private final Config config;
-    private final Map<Thread, float[]> scores = new ConcurrentHashMap<>();
+    private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[256]);
     private int rows;
+
+    /** The one-chunk batch of {@link GptNeoX#forwardLast}, reused across decode steps. */
+    final List<GptNeoX.Chunk> single = new ArrayList<>(Arrays.asList((GptNeoX.Chunk) null));
 
     int[] positions = new int[0];
     int[] chunkOfRow = new int[0];
@@ -45,6 +49,11 @@ final class Workspace {
 
     /** Attention score scratch of the calling worker thread, at least {@code needed} long. */
     float[] scores(int needed) {
-        return scores.compute(Thread.currentThread(), (t, s) -> s != null && s.length >= needed ? s : new float[Math.max(needed, 256)]);
+        float[] s = scores.get();
+        if (s.length < needed) {
+            s = new float[Math.max(needed, 2 * s.length)];
+            scores.set(s);
+        }
+        return s;
     }
 }

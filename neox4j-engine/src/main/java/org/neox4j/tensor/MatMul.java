@@ -3,14 +3,24 @@ package org.neox4j.tensor;
 /**
  * The linear layer {@code y = x·Wᵀ + b} for {@code n} rows of activations at once, with the
  * weight matrix {@code W [out, in]} in any storage dtype. Output rows are split across the
- * worker pool; each weight row is widened once and applied to all {@code n} activation rows,
- * so prefill reads the weights once rather than once per token.
+ * worker pool.
+ *
+ * <p>Two kernels, by batch size: up to {@link #MATVEC_MAX_TOKENS} tokens (decoding), each weight
+ * row is read once from memory in its storage dtype and dotted with every token's activations
+ * ({@link RowDot}); for larger batches (prefill), weight panels are decoded once into a packed
+ * float buffer and multiplied with all tokens by a register-tiled micro-kernel ({@link Gemm}).
+ *
+ * <p>Calls allocate nothing in steady state: each calling thread reuses one task object and its
+ * buffers, and each worker thread its own packing scratch.
  */
 public final class MatMul {
-    /** Output features handed to one task at a time; keeps a widened row block in L1/L2. */
+    /** Largest batch that uses the matrix-vector kernel; above it packing pays for itself. */
+    static final int MATVEC_MAX_TOKENS = 4;
+    /** Output rows handed to one task at a time in the matrix-vector kernel. */
     private static final int ROW_GRAIN = 16;
 
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<LinearTask> TASKS = ThreadLocal.withInitial(LinearTask::new);
+    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[Gemm.scratchSize()]);
 
     private MatMul() {
     }
@@ -26,36 +36,126 @@ public final class MatMul {
         if (x.length < (long) n * in || y.length < (long) n * out) {
             throw new IllegalArgumentException("linear " + w.name() + ": activation buffers too small for " + n + " rows");
         }
-        pool.parallelFor(out, ROW_GRAIN, (start, end) -> rows(w, bias, x, n, in, y, out, start, end));
+        if (bias != null && bias.length < out) {
+            throw new IllegalArgumentException("linear " + w.name() + ": bias has " + bias.length + " values, needs " + out);
+        }
+        LinearTask task = TASKS.get();
+        task.set(w, bias, x, n, y);
+        try {
+            if (n <= MATVEC_MAX_TOKENS) {
+                task.matvec = true;
+                if (RowDot.needsPairSplit(w.dtype())) {
+                    task.xSplit = task.splitBuffer(n * in);
+                    for (int t = 0; t < n; t++) {
+                        RowDot.pairSplit(x, t * in, in, task.xSplit);
+                    }
+                } else if (w.dtype() == DType.Q4_0) {
+                    task.xSums = task.sumBuffer(n * in / 32);
+                    for (int blk = 0; blk < n * in / 32; blk++) {
+                        float sum = 0;
+                        for (int i = 0; i < 32; i++) {
+                            sum += x[32 * blk + i];
+                        }
+                        task.xSums[blk] = sum;
+                    }
+                }
+                pool.parallelFor(out, ROW_GRAIN, task);
+            } else {
+                task.matvec = false;
+                pool.parallelFor((out + Gemm.P - 1) / Gemm.P, task);
+            }
+        } finally {
+            task.clear();
+        }
     }
 
-    private static void rows(Tensor w, float[] bias, float[] x, int n, int in, float[] y, int out, int start, int end) {
-        if (w.dtype() == DType.F32) {
-            for (int o = start; o < end; o++) {
-                long rowOffset = (long) o * in * 4;
-                float b = bias == null ? 0f : bias[o];
-                for (int t = 0; t < n; t++) {
-                    y[t * out + o] = VectorMath.dot(w.data(), rowOffset, x, t * in, in) + b;
+    /** One linear call's arguments, reused by its calling thread so that no lambda is allocated per call. */
+    private static final class LinearTask implements WorkerPool.RangeTask {
+        Tensor w;
+        float[] bias;
+        float[] x;
+        float[] xSplit;
+        float[] xSums;
+        int n;
+        float[] y;
+        boolean matvec;
+        private float[] split = new float[0];
+        private float[] sums = new float[0];
+
+        void set(Tensor w, float[] bias, float[] x, int n, float[] y) {
+            this.w = w;
+            this.bias = bias;
+            this.x = x;
+            this.n = n;
+            this.y = y;
+            this.xSplit = null;
+            this.xSums = null;
+        }
+
+        void clear() {
+            set(null, null, null, 0, null);
+        }
+
+        float[] sumBuffer(int size) {
+            if (sums.length < size) {
+                sums = new float[size];
+            }
+            return sums;
+        }
+
+        float[] splitBuffer(int size) {
+            if (split.length < size) {
+                split = new float[size];
+            }
+            return split;
+        }
+
+        @Override
+        public void run(int start, int end) {
+            if (matvec) {
+                rows(start, end);
+            } else {
+                float[] scratch = PACK.get();
+                for (int p = start; p < end; p++) {
+                    Gemm.panel(w, bias, x, n, y, p * Gemm.P, scratch);
                 }
             }
-            return;
         }
-        float[] row = scratch(in);
-        for (int o = start; o < end; o++) {
-            w.toFloats((long) o * in, row, 0, in);
-            float b = bias == null ? 0f : bias[o];
-            for (int t = 0; t < n; t++) {
-                y[t * out + o] = VectorMath.dot(row, 0, x, t * in, in) + b;
+
+        private void rows(int start, int end) {
+            int out = w.rows();
+            int in = w.cols();
+            long rowBytes = w.rowBytes();
+            DType type = w.dtype();
+            boolean finite = !w.hasNonFiniteF16();
+            // Four sequential streams per thread, rows start+i, start+q+i, start+2q+i, start+3q+i:
+            // one stream per thread does not keep enough cache lines in flight to reach the memory
+            // bandwidth. Tokens are the inner loop, so a batch re-reads rows from cache, not memory.
+            int q = (end - start) / 4;
+            boolean four = RowDot4.supports(type, in, finite);
+            for (int i = 0; i < q; i++) {
+                for (int t = 0; t < n; t++) {
+                    if (four) {
+                        RowDot4.dot4(type, w.data(), rowBytes, start + i, q, x, xSplit, xSums, t * in, in, bias, y, t * out);
+                    } else {
+                        for (int k = 0; k < 4; k++) {
+                            row(type, start + k * q + i, t, finite);
+                        }
+                    }
+                }
+            }
+            for (int o = start + 4 * q; o < end; o++) {
+                for (int t = 0; t < n; t++) {
+                    row(type, o, t, finite);
+                }
             }
         }
-    }
 
-    private static float[] scratch(int size) {
-        float[] s = SCRATCH.get();
-        if (s.length < size) {
-            s = new float[size];
-            SCRATCH.set(s);
+        private void row(DType type, int o, int t, boolean finite) {
+            int out = w.rows();
+            int in = w.cols();
+            float b = bias == null ? 0f : bias[o];
+            y[t * out + o] = RowDot.dot(type, w.data(), o * w.rowBytes(), x, xSplit, xSums, t * in, in, finite) + b;
         }
-        return s;
     }
 }

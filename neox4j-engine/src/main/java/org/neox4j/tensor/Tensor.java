@@ -19,6 +19,8 @@ public final class Tensor {
     private final long[] shape;
     private final long elementCount;
     private final MemorySegment data;
+    /** For F16: 1 when some element is an infinity or NaN, 0 when none, -1 before the first check. */
+    private volatile int nonFiniteF16 = -1;
 
     public Tensor(String name, DType dtype, long[] shape, MemorySegment data) {
         this.name = name;
@@ -85,6 +87,19 @@ public final class Tensor {
     /** Bytes of one row of a matrix. */
     public long rowBytes() {
         return dtype.byteSize(cols());
+    }
+
+    /**
+     * Whether this F16 tensor holds an infinity or NaN (false for other dtypes). Scanned once, on
+     * first use, so the kernels can take the cheaper widening for the (usual) all-finite case.
+     */
+    public boolean hasNonFiniteF16() {
+        int v = nonFiniteF16;
+        if (v < 0) {
+            v = dtype == DType.F16 && Widen.anyNonFiniteF16(data, 0, elementCount) ? 1 : 0;
+            nonFiniteF16 = v;
+        }
+        return v == 1;
     }
 
     /** The same bytes seen under another name (used when a weight is shared, e.g. tied embeddings). */

@@ -192,8 +192,11 @@ class ScorerGoldenTest {
             List<ScoreRequest> requests = probes(new GoldenScores(golden)).stream().map(Probe::request).toList();
             List<Score> alone = new Scorer(model.network(), ScoreOptions.defaults().withBatchTokens(1)).score(requests, ProgressListener.NONE);
             List<Score> together = new Scorer(model.network(), ScoreOptions.defaults().withBatchTokens(10_000)).score(requests, ProgressListener.NONE);
+            // Batches of up to 4 tokens run the matrix-vector kernel and larger ones the packed GEMM,
+            // which sum in different orders: float32 rounding (~1e-6 here) may differ, a batching
+            // mistake (wrong offsets, mixed sequences) moves scores by order 1.
             for (int i = 0; i < requests.size(); i++) {
-                assertEquals(alone.get(i).logprob(), together.get(i).logprob(), 1e-6, "request " + i);
+                assertEquals(alone.get(i).logprob(), together.get(i).logprob(), 1e-5, "request " + i);
                 assertEquals(alone.get(i).greedy(), together.get(i).greedy(), "request " + i);
             }
         }
