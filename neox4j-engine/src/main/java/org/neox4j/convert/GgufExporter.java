@@ -1,6 +1,7 @@
 package org.neox4j.convert;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.neox4j.model.QkvLayout;
 import org.neox4j.model.WeightNames;
 import org.neox4j.os.NativeMemory;
 import org.neox4j.tensor.DType;
+import org.neox4j.tensor.Quantize;
 import org.neox4j.tensor.Tensor;
 import org.neox4j.tokenizer.BpeVocabulary;
 
@@ -158,9 +160,12 @@ public final class GgufExporter {
                 long src = reorder ? sourceRow(r0 + i) : r0 + i;
                 t.toFloats(src * cols, buf, i * cols, cols);
             }
+            int rowBytes = Math.toIntExact(target.byteSize(cols));
             for (int i = 0; i < n; i++) {
-                ByteBuffer dst = sink.ensure(Math.toIntExact(target.byteSize(cols)));
-                RowEncoder.encode(target, buf, i * cols, cols, dst);
+                ByteBuffer dst = sink.ensure(rowBytes);
+                // GGML-exact encoding (float16/bfloat16 round to nearest even; Q8_0/Q4_0 as ggml's reference quantizers)
+                Quantize.row(target, buf, i * cols, cols, MemorySegment.ofBuffer(dst), 0);
+                dst.position(dst.position() + rowBytes);
             }
         }
     }

@@ -93,6 +93,11 @@ final class StreamingResidency implements LayerResidency {
             int s = (stage + k) % n;
             if (loading[s] == null) {
                 List<MemorySegment> segments = stages.get(s);
+                // Ask the kernel for the whole window at once (asynchronous reads, a deep disk queue);
+                // the read-ahead thread then waits for each stage's pages in turn.
+                for (MemorySegment m : segments) {
+                    NativeMemory.madvise(m, NativeMemory.MADV_WILLNEED);
+                }
                 loading[s] = CompletableFuture.runAsync(() -> pageIn(segments), reader);
             }
         }
@@ -109,9 +114,6 @@ final class StreamingResidency implements LayerResidency {
     }
 
     private static void pageIn(List<MemorySegment> segments) {
-        for (MemorySegment m : segments) {
-            NativeMemory.madvise(m, NativeMemory.MADV_WILLNEED);
-        }
         for (MemorySegment m : segments) {
             NativeMemory.touch(m);
         }

@@ -9,48 +9,68 @@ import org.neox4j.format.gguf.GgufWriter;
 import org.neox4j.model.Config;
 import org.neox4j.model.GgufConfig;
 
-/** Random-weight gptneox GGUF files of any shape, written in constant memory (no tokenizer). */
+/**
+ * Random-weight gptneox GGUF files of any shape, written in constant memory (no tokenizer), with
+ * F32 or F16 matrices. Matrix values repeat a 1 MiB block of random normals (scaled by the row
+ * length), so that even a 40 GB file is written at disk speed; norms are 1, biases random.
+ */
 public final class SyntheticGguf {
     private SyntheticGguf() {
     }
 
     public static void write(Path file, Config c, long seed) {
+        write(file, c, GgmlType.F32, seed);
+    }
+
+    public static void write(Path file, Config c, GgmlType matrices, long seed) {
         GgufWriter w = new GgufWriter();
         GgufConfig.write(w, c, "synthetic");
         int h = c.hiddenSize();
         int inter = c.intermediateSize();
-        w.addTensor("token_embd.weight", GgmlType.F32, new long[] {c.vocabSize(), h});
+        w.addTensor("token_embd.weight", matrices, new long[] {c.vocabSize(), h});
         for (int l = 0; l < c.numLayers(); l++) {
             String p = "blk." + l + ".";
             w.addTensor(p + "attn_norm.weight", GgmlType.F32, new long[] {h});
             w.addTensor(p + "attn_norm.bias", GgmlType.F32, new long[] {h});
-            w.addTensor(p + "attn_qkv.weight", GgmlType.F32, new long[] {3L * h, h});
+            w.addTensor(p + "attn_qkv.weight", matrices, new long[] {3L * h, h});
             w.addTensor(p + "attn_qkv.bias", GgmlType.F32, new long[] {3L * h});
-            w.addTensor(p + "attn_output.weight", GgmlType.F32, new long[] {h, h});
+            w.addTensor(p + "attn_output.weight", matrices, new long[] {h, h});
             w.addTensor(p + "attn_output.bias", GgmlType.F32, new long[] {h});
             w.addTensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {h});
             w.addTensor(p + "ffn_norm.bias", GgmlType.F32, new long[] {h});
-            w.addTensor(p + "ffn_up.weight", GgmlType.F32, new long[] {inter, h});
+            w.addTensor(p + "ffn_up.weight", matrices, new long[] {inter, h});
             w.addTensor(p + "ffn_up.bias", GgmlType.F32, new long[] {inter});
-            w.addTensor(p + "ffn_down.weight", GgmlType.F32, new long[] {h, inter});
+            w.addTensor(p + "ffn_down.weight", matrices, new long[] {h, inter});
             w.addTensor(p + "ffn_down.bias", GgmlType.F32, new long[] {h});
         }
         w.addTensor("output_norm.weight", GgmlType.F32, new long[] {h});
         w.addTensor("output_norm.bias", GgmlType.F32, new long[] {h});
-        w.addTensor("output.weight", GgmlType.F32, new long[] {c.vocabSize(), h});
+        w.addTensor("output.weight", matrices, new long[] {c.vocabSize(), h});
         Random random = new Random(seed);
-        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        float[] normals = new float[1 << 18];
+        for (int i = 0; i < normals.length; i++) {
+            normals[i] = (float) random.nextGaussian();
+        }
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         w.write(file, (info, sink) -> {
             boolean norm = info.name().contains("norm.weight");
+            boolean f16 = info.type() == GgmlType.F16;
             float scale = (float) (1 / Math.sqrt(info.ne()[0]));
-            for (long left = info.byteSize() / 4; left > 0; ) {
+            int start = random.nextInt(normals.length);
+            long count = info.elementCount();
+            for (long done = 0; done < count; ) {
                 chunk.clear();
-                int n = (int) Math.min(left, chunk.capacity() / 4);
+                int n = (int) Math.min(count - done, chunk.capacity() / 4);
                 for (int i = 0; i < n; i++) {
-                    chunk.putFloat(norm ? 1 : (float) random.nextGaussian() * scale);
+                    float v = norm ? 1 : normals[(int) ((start + done + i) % normals.length)] * scale;
+                    if (f16) {
+                        chunk.putShort(Float.floatToFloat16(v));
+                    } else {
+                        chunk.putFloat(v);
+                    }
                 }
                 sink.write(chunk.flip());
-                left -= n;
+                done += n;
             }
         });
     }

@@ -25,6 +25,13 @@ public final class GgufReader {
     static final int MAX_DIMS = 4;
     /** Longest key or tensor name accepted (GGML limits tensor names to 63 bytes; keys are short). */
     static final int MAX_NAME_BYTES = 65_535;
+    /**
+     * Most elements of one metadata array: far above any vocabulary or merge list (hundreds of
+     * thousands), and low enough that a huge file of one-byte elements cannot exhaust the heap.
+     */
+    static final long MAX_ARRAY_ELEMENTS = 1 << 22;
+    /** Most tensors, and most key-value pairs, of one file (GPT-NeoX-20B has 533 tensors and about 30 keys). */
+    static final long MAX_ENTRIES = 1 << 20;
 
     private final GgufCursor in;
 
@@ -50,6 +57,9 @@ public final class GgufReader {
         long tensorCount = in.count("tensor count", 24);
         // The smallest key-value pair: key length (8) + value type (4) + a one-byte value.
         long kvCount = in.count("metadata key-value count", 13);
+        if (tensorCount > MAX_ENTRIES || kvCount > MAX_ENTRIES) {
+            throw in.error(tensorCount + " tensors and " + kvCount + " metadata keys: neox4j reads files of up to " + MAX_ENTRIES + " of each");
+        }
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
             String key = name("metadata key " + i);
@@ -112,6 +122,9 @@ public final class GgufReader {
         }
         long minBytes = elementType == GgufValueType.STRING ? 8 : elementType.fixedSize();
         long n = in.count(what + " element count", minBytes);
+        if (n > MAX_ARRAY_ELEMENTS) {
+            throw in.error(what + " has " + n + " elements; neox4j reads metadata arrays of up to " + MAX_ARRAY_ELEMENTS);
+        }
         List<GgufValue> elements = new ArrayList<>((int) Math.min(n, 1 << 20));
         for (long i = 0; i < n; i++) {
             elements.add(element(elementType, what + "[" + i + "]"));

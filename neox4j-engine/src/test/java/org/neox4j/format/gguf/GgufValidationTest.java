@@ -75,6 +75,8 @@ class GgufValidationTest {
     @Test
     void countsPastTheEndOfTheFile() throws IOException {
         assertContains(error(new GgufBytes().header(3, 1L << 40, 0)), "tensor count is 1099511627776, more than the");
+        assertContains(error(new GgufBytes().header(3, 2_000_000, 0).zeros(48_000_000)),
+                "2000000 tensors and 0 metadata keys: neox4j reads files of up to 1048576 of each");
         assertContains(error(new GgufBytes().header(3, 0, -1)), "metadata key-value count is 18446744073709551615, more than the");
         assertContains(error(new GgufBytes().header(3, 0, 1).u64(1000).raw("abc".getBytes()).zeros(20)), "metadata key 0 length is 1000");
         assertContains(error(new GgufBytes().header(3, 0, 1).u64(3).raw("abc".getBytes())),
@@ -88,6 +90,9 @@ class GgufValidationTest {
         GgufBytes longArray = new GgufBytes().header(3, 0, 1).string("k").u32(GgufValueType.ARRAY.id())
                 .u32(GgufValueType.UINT32.id()).u64(1_000_000).u32(1);
         assertContains(error(longArray), "metadata 'k' element count is 1000000, more than the");
+        GgufBytes huge = new GgufBytes().header(3, 0, 1).string("k").u32(GgufValueType.ARRAY.id())
+                .u32(GgufValueType.UINT8.id()).u64(5_000_000).zeros(5_000_000);
+        assertContains(error(huge), "metadata 'k' has 5000000 elements; neox4j reads metadata arrays of up to 4194304");
         GgufBytes truncated = new GgufBytes().header(3, 0, 1).string("k").u32(GgufValueType.UINT64.id()).u32(1);
         assertContains(error(truncated), "metadata 'k' needs 8 bytes but only 4 remain");
     }
