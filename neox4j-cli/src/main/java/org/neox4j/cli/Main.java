@@ -29,9 +29,9 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             PullCommand.class,
             TokenizeCommand.class,
+            WorkerCommand.class,
             SynthCommand.class,
             BenchCommand.class,
-            WorkerCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

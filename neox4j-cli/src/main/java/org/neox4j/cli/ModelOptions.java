@@ -35,10 +35,10 @@ final class ModelOptions {
 
     LoadOptions loadOptions() {
         LoadOptions options = memory.apply(LoadOptions.defaults());
-        if (threads != null) {
-            options = options.withThreads(threads);
+        if (weightsDtype != null) {
+            options = options.withWeightsDtype(DType.parse(weightsDtype));
         }
-        return weightsDtype == null ? options : options.withWeightsDtype(DType.parse(weightsDtype));
+        return threads == null ? options : options.withThreads(threads);
     }
 
     void report(String message) {

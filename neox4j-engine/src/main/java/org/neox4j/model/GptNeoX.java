@@ -2,7 +2,6 @@ package org.neox4j.model;
 
 import java.util.List;
 import org.neox4j.Neox4jException;
-import org.neox4j.tensor.Gelu;
 import org.neox4j.tensor.MatMul;
 import org.neox4j.tensor.Norms;
 import org.neox4j.tensor.Rotary;
@@ -97,8 +96,8 @@ public final class GptNeoX implements ForwardPass {
 
     /**
      * Runs {@code tokens} of one sequence and writes the logits of its last position into
-     * {@code logits} (vocabSize values). The decode loop's entry point: with a reused buffer,
-     * a steady-state step allocates nothing.
+     * {@code logits} (vocabSize values). The decode loop's entry point: with a reused buffer and
+     * token array, a steady-state step allocates nothing.
      */
     public synchronized void forwardLast(KvCache cache, int[] tokens, float[] logits) {
         if (logits.length < config.vocabSize()) {
@@ -176,8 +175,8 @@ public final class GptNeoX implements ForwardPass {
     public synchronized ForwardResult head(List<Chunk> chunks, ForwardOptions.Logits which, float[] x) {
         requireEnds("the head");
         int n = 0;
-        for (int ci = 0; ci < chunks.size(); ci++) {
-            n = Math.addExact(n, chunks.get(ci).rows());
+        for (Chunk c : chunks) {
+            n = Math.addExact(n, c.rows());
         }
         requireRows(x, n);
         ws.ensure(n);
@@ -188,13 +187,13 @@ public final class GptNeoX implements ForwardPass {
     private void embedRows(List<Chunk> chunks, float[] x) {
         int h = config.hiddenSize();
         int row = 0;
-        for (int ci = 0; ci < chunks.size(); ci++) {
+        for (int ci = 0; ci < chunks.size(); ci++) { // indexed loops here and below: no iterator per decode step
             int[] tokens = chunks.get(ci).tokens();
             if (tokens == null) {
                 throw new IllegalArgumentException("a chunk of hidden states has no tokens to embed");
             }
-            for (int i = 0; i < tokens.length; i++, row++) {
-                weights.embedIn().toFloats((long) tokens[i] * h, x, row * h, h);
+            for (int i = 0; i < tokens.length; i++) {
+                weights.embedIn().toFloats((long) tokens[i] * h, x, row++ * h, h);
             }
         }
     }
@@ -202,7 +201,6 @@ public final class GptNeoX implements ForwardPass {
     /** Layers [from, to) over the n rows of x; each appends its keys and values to the caches. */
     private void layers(int from, int to, List<Chunk> chunks, int n, float[] x, float[][] hidden, ForwardProbe probe) {
         int h = config.hiddenSize();
-        // each row's position, and its chunk (so attention tasks over (row, head) find the cache)
         int row = 0;
         for (int ci = 0; ci < chunks.size(); ci++) {
             Chunk c = chunks.get(ci);
@@ -373,26 +371,6 @@ public final class GptNeoX implements ForwardPass {
             pool.parallelFor(count, ActivationTask.GRAIN, activation);
         } finally {
             activation.values = null;
-        }
-    }
-
-    /** The activation over a range of values; a reused object, so decoding allocates no lambda. */
-    private static final class ActivationTask implements WorkerPool.RangeTask {
-        static final int GRAIN = 1024;
-        private final Activation kind;
-        float[] values;
-
-        ActivationTask(Activation kind) {
-            this.kind = kind;
-        }
-
-        @Override
-        public void run(int start, int end) {
-            switch (kind) {
-                case GELU -> Gelu.exact(values, start, end - start);
-                case GELU_FAST -> Gelu.fast(values, start, end - start);
-                case GELU_NEW -> Gelu.tanhApproximation(values, start, end - start);
-            }
         }
     }
 

@@ -12,9 +12,9 @@ import org.neox4j.tensor.DType;
  *     0 = a quarter of the memory available when loading
  * @param weightsDtype storage dtype for the weight matrices (embeddings, attention, MLP, head),
  *     or null to use them as stored. Converting quantizes (or widens/narrows) at load into
- *     off-heap memory: the model then keeps that many bytes resident (e.g. Q4_0: 0.5625 bytes
- *     per weight) while the mapped source file is only read once. A matrix whose rows are not
- *     whole 32-value blocks keeps its stored dtype (as llama.cpp does).
+ *     off-heap memory: the model then keeps exactly that many bytes resident (e.g. Q4_0: 0.5625
+ *     bytes per weight) and reads the mapped source once. A matrix whose rows are not whole
+ *     32-value blocks keeps its stored dtype (as llama.cpp does). Not with {@link MemoryMode#STREAM}.
  */
 public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident, DType weightsDtype) {
     public LoadOptions {
@@ -33,19 +33,18 @@ public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long m
         if (maxResident > 0 && memory != MemoryMode.STREAM) {
             throw new IllegalArgumentException("a residency budget (--max-resident) applies to --memory stream only");
         }
-        if (weightsDtype != null && memory != MemoryMode.MMAP) {
-            throw new IllegalArgumentException("--weights-dtype converts the weights into RAM at load, so they are resident"
-                    + " already; it cannot be combined with --memory " + memory.name().toLowerCase(java.util.Locale.ROOT));
+        if (weightsDtype != null && memory == MemoryMode.STREAM) {
+            throw new IllegalArgumentException("--weights-dtype converts the weights at load and keeps them in memory;"
+                    + " it does not combine with --memory stream");
         }
     }
 
-    public LoadOptions(int threads) {
-        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0, null);
+    public LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident) {
+        this(threads, part, memory, maxResident, null);
     }
 
-    /** The whole model, memory-mapped, with {@code threads} threads and weights converted to {@code weightsDtype} (null: as stored). */
-    public LoadOptions(int threads, DType weightsDtype) {
-        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0, weightsDtype);
+    public LoadOptions(int threads) {
+        this(threads, ModelPart.WHOLE, MemoryMode.MMAP, 0);
     }
 
     public static LoadOptions defaults() {
@@ -69,6 +68,7 @@ public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long m
         return new LoadOptions(threads, part, MemoryMode.STREAM, bytes, weightsDtype);
     }
 
+    /** Weight matrices converted to {@code type} at load (null: as stored). */
     public LoadOptions withWeightsDtype(DType type) {
         return new LoadOptions(threads, part, memory, maxResident, type);
     }

@@ -1,11 +1,8 @@
 package org.neox4j.model;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.neox4j.format.TensorStore;
-import org.neox4j.tensor.Convert;
-import org.neox4j.tensor.DType;
 import org.neox4j.tensor.WorkerPool;
 
 /**
@@ -22,11 +19,11 @@ public final class NeoxModel implements AutoCloseable {
     private final ResidentWeights resident;
     private final LayerResidency residency;
     private final String memoryReport;
-    /** Off-heap memory of weights converted at load ({@link LoadOptions#weightsDtype()}). */
-    private final Arena converted;
+    /** Weights re-encoded at load ({@link LoadOptions#weightsDtype()}), or null. */
+    private final ConvertedWeights converted;
 
     private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile,
-            ResidentWeights resident, LayerResidency residency, String memoryReport, Arena converted) {
+            ResidentWeights resident, LayerResidency residency, ConvertedWeights converted, String memoryReport) {
         this.converted = converted;
         this.path = path;
         this.config = config;
@@ -53,16 +50,22 @@ public final class NeoxModel implements AutoCloseable {
     /** As above, for a store whose fused QKV rows are in {@code layout} (GGUF: {@link QkvLayout#SPLIT}). */
     public static NeoxModel assemble(Path path, Config config, TensorStore store, QkvLayout layout, Path tokenizerFile,
             LoadOptions options) {
-        WorkerPool pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
+        WorkerPool pool = null;
         LayerResidency residency = LayerResidency.NONE;
         ResidentWeights resident = null;
-        Arena arena = Arena.ofShared();
+        ConvertedWeights converted = null;
         try {
-            DType target = options.weightsDtype();
-            // weights converted at load (--weights-dtype) live in the arena; the others stay mapped
-            ModelWeights weights = WeightLoader.load(store, config, layout, options.part(),
-                    t -> target == null || !Convert.fits(target, t.cols()) ? t : Convert.to(t, target, arena, pool));
-            String report = switch (options.memory()) {
+            pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
+            ModelWeights weights = WeightLoader.load(store, config, layout, options.part());
+            if (options.weightsDtype() != null) {
+                // converted weights live in RAM already, so resident mode has nothing left to copy
+                converted = ConvertedWeights.of(weights, options.weightsDtype(), pool);
+                weights = converted.weights();
+            }
+            String report = converted != null ? "converted: weight matrices re-encoded as " + options.weightsDtype().cliName()
+                    + " at load, " + StreamingResidency.gib(weights.bytesPerToken()
+                    + (weights.embedIn() == null || weights.embedIn() == weights.embedOut() ? 0 : weights.embedIn().byteSize()))
+                    + " in RAM" : switch (options.memory()) {
                 case MMAP -> "mmap: weights mapped from " + store.source() + "; the OS pages them in on first use and may keep"
                         + " all of them resident";
                 case RESIDENT -> {
@@ -76,15 +79,19 @@ public final class NeoxModel implements AutoCloseable {
                 }
             };
             return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool, residency), pool, tokenizerFile,
-                    resident, residency, report, arena);
+                    resident, residency, converted, report);
         } catch (RuntimeException e) {
             residency.close();
             if (resident != null) {
                 resident.close();
             }
+            if (converted != null) {
+                converted.close();
+            }
             store.close();
-            pool.close();
-            arena.close();
+            if (pool != null) {
+                pool.close();
+            }
             throw e;
         }
     }
@@ -134,8 +141,10 @@ public final class NeoxModel implements AutoCloseable {
         if (resident != null) {
             resident.close();
         }
+        if (converted != null) {
+            converted.close();
+        }
         pool.close();
         store.close();
-        converted.close();
     }
 }

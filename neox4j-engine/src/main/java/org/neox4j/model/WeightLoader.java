@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import org.neox4j.format.FormatException;
 import org.neox4j.format.TensorStore;
 import org.neox4j.tensor.Tensor;
@@ -17,17 +16,15 @@ import org.neox4j.tensor.Tensor;
 public final class WeightLoader {
     private final TensorStore store;
     private final Config config;
-    private final UnaryOperator<Tensor> matrices;
     private final Set<String> used = new HashSet<>();
 
-    private WeightLoader(TensorStore store, Config config, UnaryOperator<Tensor> matrices) {
+    private WeightLoader(TensorStore store, Config config) {
         this.store = store;
         this.config = config;
-        this.matrices = matrices;
     }
 
     public static ModelWeights load(TensorStore store, Config config, QkvLayout layout) {
-        return load(store, config, layout, ModelPart.WHOLE, UnaryOperator.identity());
+        return load(store, config, layout, ModelPart.WHOLE);
     }
 
     /**
@@ -35,12 +32,7 @@ public final class WeightLoader {
      * asked for) are neither read nor shape-checked, so their pages are never touched.
      */
     public static ModelWeights load(TensorStore store, Config config, QkvLayout layout, ModelPart part) {
-        return load(store, config, layout, part, UnaryOperator.identity());
-    }
-
-    /** Like {@link #load(TensorStore, Config, QkvLayout, ModelPart)}, passing every weight matrix through {@code matrices} (e.g. to quantize it). */
-    public static ModelWeights load(TensorStore store, Config config, QkvLayout layout, ModelPart part, UnaryOperator<Tensor> matrices) {
-        return new WeightLoader(store, config, matrices).load(layout, part);
+        return new WeightLoader(store, config).load(layout, part);
     }
 
     private ModelWeights load(QkvLayout layout, ModelPart part) {
@@ -89,7 +81,7 @@ public final class WeightLoader {
         if (t.rank() != 2 || t.dim(0) != rows || t.dim(1) != cols) {
             throw mismatch(t, new long[] {rows, cols});
         }
-        return matrices.apply(t);
+        return t;
     }
 
     private float[] vector(String name, long size) {

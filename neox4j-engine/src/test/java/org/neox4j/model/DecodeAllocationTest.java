@@ -26,7 +26,7 @@ class DecodeAllocationTest {
     void decodeStepsAllocateNothing(DType dtype, int threads) {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (GoldenModel golden = GoldenModel.open("tiny-parallel");
-             NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads, dtype))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads).withWeightsDtype(dtype))) {
             GptNeoX net = model.network();
             int v = model.config().vocabSize();
             float[] logits = new float[v];

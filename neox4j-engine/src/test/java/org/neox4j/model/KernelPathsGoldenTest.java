@@ -30,7 +30,7 @@ class KernelPathsGoldenTest {
     })
     void everyCaseMatchesReference(String modelName, DType dtype, int threads) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads, dtype))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads).withWeightsDtype(dtype))) {
             int v = model.config().vocabSize();
             for (JsonNode c : golden.cases().get("cases")) {
                 String name = c.get("name").asText();
@@ -62,7 +62,7 @@ class KernelPathsGoldenTest {
     @CsvSource({"tiny-parallel, F16, 1", "tiny-parallel, F16, 3", "tiny-sequential, F32, 2", "tiny-pythia, F32, 3"})
     void greedyDecodeMatchesReference(String modelName, DType dtype, int threads) {
         try (GoldenModel golden = GoldenModel.open(modelName);
-             NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads, dtype))) {
+             NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads).withWeightsDtype(dtype))) {
             JsonNode g = golden.cases().get("generation").get(0);
             int[] prompt = GoldenModel.ints(g.get("prompt_ids"));
             int[] expected = GoldenModel.ints(g.get("new_tokens"));

@@ -89,7 +89,7 @@ class MemoryModesTest {
 
     @Test
     void budgetOnlyWithStreaming() {
-        assertThrows(IllegalArgumentException.class, () -> new LoadOptions(1, ModelPart.WHOLE, MemoryMode.MMAP, 1 << 20, null));
+        assertThrows(IllegalArgumentException.class, () -> new LoadOptions(1, ModelPart.WHOLE, MemoryMode.MMAP, 1 << 20));
         assertEquals(0, LoadOptions.defaults().withStreaming(5).withMemory(MemoryMode.RESIDENT).maxResident());
     }
 }

@@ -32,7 +32,7 @@ class QuantizedGoldenTest {
     void logitsStayNearFloat32Reference(String modelName, DType dtype, double bound) {
         for (int threads : new int[] {1, 2}) {
             try (GoldenModel golden = GoldenModel.open(modelName);
-                 NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads, dtype))) {
+                 NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads).withWeightsDtype(dtype))) {
                 assertTrue(model.weights().layers().get(0).mlpUp().dtype() == dtype, "weights were quantized");
                 double worst = 0;
                 for (JsonNode c : golden.cases().get("cases")) {

@@ -1,0 +1,54 @@
+package org.neox4j.model;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+import org.neox4j.tensor.Convert;
+import org.neox4j.tensor.DType;
+import org.neox4j.tensor.Tensor;
+import org.neox4j.tensor.WorkerPool;
+
+/**
+ * The weight matrices of a loaded model (or part) re-encoded in another storage dtype, for
+ * {@link LoadOptions#weightsDtype()}: quantized (or widened, narrowed) row-parallel at load into
+ * off-heap memory, exactly GGML's block layout for Q8_0/Q4_0. The resident cost is the new
+ * dtype's size; the mapped source is only read. Matrices whose rows are not whole blocks, and
+ * the small float vectors (norms, biases), stay as they are. Closing frees the copies.
+ */
+final class ConvertedWeights implements AutoCloseable {
+    private final Arena arena = Arena.ofShared();
+    private ModelWeights weights;
+
+    static ConvertedWeights of(ModelWeights mapped, DType type, WorkerPool pool) {
+        ConvertedWeights c = new ConvertedWeights();
+        try {
+            List<LayerWeights> layers = new ArrayList<>();
+            for (LayerWeights l : mapped.layers()) {
+                layers.add(new LayerWeights(l.inputNormWeight(), l.inputNormBias(), c.convert(l.qkv(), type, pool), l.qkvBias(),
+                        c.convert(l.attnOut(), type, pool), l.attnOutBias(), l.postAttnNormWeight(), l.postAttnNormBias(),
+                        c.convert(l.mlpUp(), type, pool), l.mlpUpBias(), c.convert(l.mlpDown(), type, pool), l.mlpDownBias()));
+            }
+            Tensor embedIn = c.convert(mapped.embedIn(), type, pool);
+            Tensor embedOut = mapped.embedOut() == mapped.embedIn() ? embedIn : c.convert(mapped.embedOut(), type, pool);
+            c.weights = new ModelWeights(embedIn, layers, mapped.finalNormWeight(), mapped.finalNormBias(), embedOut,
+                    mapped.qkvLayout(), mapped.firstLayer());
+            return c;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private Tensor convert(Tensor t, DType type, WorkerPool pool) {
+        return t == null || !Convert.fits(type, t.cols()) ? t : Convert.to(t, type, arena, pool);
+    }
+
+    ModelWeights weights() {
+        return weights;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
