@@ -28,14 +28,14 @@ echo "== Q4_0, memory-mapped: bench (bandwidth probe in the same run)"
 cat "$q4" > /dev/null  # warm page cache
 "$neox4j" bench --model "$q4" --threads 2 --prompt-tokens 8 --gen-tokens 16 --json
 
-echo "== Q4_0, memory-mapped: generate (peak RSS; KV cache of $ctx positions)"
-"$neox4j" generate --model "$q4" --threads 2 --prompt-token-ids 1,2,3,4 -n 16 --greedy --ignore-eos --context $ctx --verbose > /dev/null
+echo "== Q4_0, memory-mapped: generate (peak RSS; KV cache of $ctx positions; a small initial heap)"
+NEOX4J_JAVA_OPTS="${NEOX4J_JAVA_OPTS:--Xms16m -Xmx2g}" "$neox4j" generate --model "$q4" --threads 2 --prompt-token-ids 1,2,3,4 -n 16 --greedy --ignore-eos --context $ctx --verbose > /dev/null
 
 echo "== Q4_0: time to first token, warm page cache (process start to the first generated token on stdout)"
 python3 - "$neox4j" "$q4" <<'EOF'
 import subprocess, sys, time
 start = time.monotonic()
-p = subprocess.Popen([sys.argv[1], "generate", "--model", sys.argv[2], "--threads", "2", "--prompt-token-ids", "1,2,3,4",
+p = subprocess.Popen([sys.argv[1], "generate", "--model", sys.argv[2], "--threads", "2", "--prompt-token-ids", "1",
                       "-n", "2", "--greedy", "--ignore-eos", "--context", "16"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 p.stdout.read(1)
 print(f"time to first token: {time.monotonic() - start:.2f} s")

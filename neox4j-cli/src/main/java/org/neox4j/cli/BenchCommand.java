@@ -37,6 +37,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Weight dtype: f32, f16, bf16, q8_0, q4_0 (converted at load; default: as stored, f16 for --shape).")
     String dtype;
 
+    @picocli.CommandLine.Mixin
+    MemoryOptions memory = new MemoryOptions();
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
@@ -58,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new Neox4jException("--prompt-tokens and --gen-tokens must be at least 1");
         }
         DType type = dtype == null ? null : DType.parse(dtype);
-        LoadOptions options = LoadOptions.defaults().withWeightsDtype(type);
+        LoadOptions options = memory.apply(LoadOptions.defaults()).withWeightsDtype(type);
         if (threads != null) {
             options = options.withThreads(threads);
         }
@@ -110,6 +113,8 @@ final class BenchCommand implements Callable<Integer> {
             o.put("decode_roofline_fraction", r.decodeRooflineFraction());
             o.put("kv_cache_bytes_per_token", r.kvBytesPerToken());
             o.put("decode_roofline_fraction_with_kv", r.decodeRooflineFractionWithKv());
+            o.put("memory", m.memoryReport());
+            o.put("peak_rss_bytes", org.neox4j.os.MemoryInfo.residentPeak().orElse(-1));
             o.put("prefill_gflop_s", 2.0 * (m.config().parameterCount() - 2L * m.config().vocabSize() * m.config().hiddenSize())
                     * r.prefillTokensPerSecond() / 1e9);
             System.out.println(mapper.writeValueAsString(o));
@@ -127,6 +132,8 @@ final class BenchCommand implements Callable<Integer> {
                 + " (%.0f%% counting the KV cache, %s per token)%n",
                 r.weightBytesPerToken() * r.decodeTokensPerSecond() / 1e9, 100 * r.decodeRooflineFraction(),
                 100 * r.decodeRooflineFractionWithKv(), Sizes.human(r.kvBytesPerToken()));
+        System.out.printf("memory:           %s; peak RSS %s%n", m.memoryReport(),
+                Sizes.human(org.neox4j.os.MemoryInfo.residentPeak().orElse(0)));
     }
 
     private static void deleteTree(Path dir) {
