@@ -15,7 +15,7 @@ package org.neox4j.tensor;
  */
 public final class MatMul {
     /** Largest batch that uses the matrix-vector kernel; above it packing pays for itself. */
-    static final int MATVEC_MAX_TOKENS = 4;
+    static final int MATVEC_MAX_TOKENS = 16;
     /** Output rows handed to one task at a time in the matrix-vector kernel. */
     private static final int ROW_GRAIN = 16;
 
