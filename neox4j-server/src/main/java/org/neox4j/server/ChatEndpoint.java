@@ -165,7 +165,7 @@ final class ChatEndpoint implements Router.Endpoint {
 
         void stream(GenerationRun run, long usagePromptTokens) throws Exception {
             Exchange.SseStream sse = ex.openSse();
-            try {
+            StreamedResponse.send(sse, run, usagePromptTokens, envelope("chat.completion.chunk"), () -> {
                 boolean[] started = new boolean[SamplingFields.MAX_N];
                 long completionTokens = 0;
                 for (GenerationRun.Event e; (e = run.next()) != null; ) {
@@ -193,19 +193,8 @@ final class ChatEndpoint implements Router.Endpoint {
                         }
                     }
                 }
-                if (usagePromptTokens >= 0) {
-                    ObjectNode u = envelope("chat.completion.chunk");
-                    u.set("choices", Json.array());
-                    u.set("usage", new Usage(usagePromptTokens, completionTokens).toJson());
-                    sse.send(u);
-                }
-                sse.done();
-            } catch (ApiException e) {
-                StreamErrors.report(sse, e, run);
-            } catch (java.io.IOException e) {
-                run.cancel(); // the client has gone: free its sequences at the next step
-                throw e;
-            }
+                return completionTokens;
+            });
         }
 
         private ObjectNode chunk(int index, ObjectNode delta, ObjectNode lp, String finish) {

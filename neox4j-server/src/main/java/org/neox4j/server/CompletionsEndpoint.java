@@ -134,7 +134,7 @@ final class CompletionsEndpoint implements Router.Endpoint {
         /** Streams one chunk per token; {@code usagePromptTokens} >= 0 adds a final usage chunk. */
         void stream(GenerationRun run, long usagePromptTokens) throws Exception {
             Exchange.SseStream sse = ex.openSse();
-            try {
+            StreamedResponse.send(sse, run, usagePromptTokens, envelope(), () -> {
                 if (echo && !logprobs) { // with logprobs, the prompt comes with its scores below
                     for (int i = 0; i < promptOfChoice.size(); i++) {
                         sse.send(chunk(choice(i, promptOfChoice.get(i).text(), null, null)));
@@ -168,19 +168,8 @@ final class CompletionsEndpoint implements Router.Endpoint {
                         }
                     }
                 }
-                if (usagePromptTokens >= 0) {
-                    ObjectNode u = envelope();
-                    u.set("choices", Json.array());
-                    u.set("usage", new Usage(usagePromptTokens, completionTokens).toJson());
-                    sse.send(u);
-                }
-                sse.done();
-            } catch (ApiException e) {
-                StreamErrors.report(sse, e, run);
-            } catch (java.io.IOException e) {
-                run.cancel(); // the client has gone: free its sequences at the next step
-                throw e;
-            }
+                return completionTokens;
+            });
         }
 
         private ObjectNode chunk(ObjectNode choice) {
