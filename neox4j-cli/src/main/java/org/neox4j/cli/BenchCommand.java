@@ -98,6 +98,7 @@ final class BenchCommand implements Callable<Integer> {
             ObjectNode o = mapper.createObjectNode();
             o.put("model", shape != null ? shape : model.toString());
             o.put("dtype", dtypeName);
+            o.put("repack", options.repack());
             o.put("threads", options.threads());
             o.put("prompt_tokens", r.promptTokens());
             o.put("gen_tokens", r.genTokens());

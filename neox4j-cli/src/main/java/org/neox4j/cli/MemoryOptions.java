@@ -18,12 +18,17 @@ final class MemoryOptions {
                     + " the available memory).")
     String maxResident;
 
+    @Option(names = "--no-repack",
+            description = {"Keep Q4_0 weights held in RAM (resident or converted at load) in GGML's row layout instead of",
+                "regrouping them for the faster decode kernel, which also quantizes activations to 8 bits as llama.cpp does."})
+    boolean noRepack;
+
     @Option(names = {"-v", "--verbose"}, description = "Report load time, what the memory mode keeps resident and peak RSS on stderr.")
     boolean verbose;
 
     /** {@code options} with the memory mode and budget given on the command line. */
     LoadOptions apply(LoadOptions options) {
-        LoadOptions result = options.withMemory(memory);
+        LoadOptions result = options.withMemory(memory).withRepack(!noRepack);
         if (maxResident != null) {
             if (memory != MemoryMode.STREAM) {
                 throw new IllegalArgumentException("--max-resident applies to --memory stream only");

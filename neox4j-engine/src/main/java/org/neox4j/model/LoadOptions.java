@@ -15,8 +15,13 @@ import org.neox4j.tensor.DType;
  *     off-heap memory: the model then keeps exactly that many bytes resident (e.g. Q4_0: 0.5625
  *     bytes per weight) and reads the mapped source once. A matrix whose rows are not whole
  *     32-value blocks keeps its stored dtype (as llama.cpp does). Not with {@link MemoryMode#STREAM}.
+ * @param repack whether Q4_0 matrices held in RAM (converted at load, or {@link MemoryMode#RESIDENT})
+ *     are reordered into row groups for the faster decode kernel ({@code RowGroups}, the same
+ *     bytes permuted; activations are then quantized to 8 bits per block as llama.cpp does).
+ *     Mapped and streamed weights are used as stored. Default true.
  */
-public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident, DType weightsDtype) {
+public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident, DType weightsDtype,
+                          boolean repack) {
     public LoadOptions {
         if (threads < 1 || threads > 1024) {
             throw new IllegalArgumentException("threads must be in 1..1024, got " + threads);
@@ -39,6 +44,10 @@ public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long m
         }
     }
 
+    public LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident, DType weightsDtype) {
+        this(threads, part, memory, maxResident, weightsDtype, true);
+    }
+
     public LoadOptions(int threads, ModelPart part, MemoryMode memory, long maxResident) {
         this(threads, part, memory, maxResident, null);
     }
@@ -52,24 +61,29 @@ public record LoadOptions(int threads, ModelPart part, MemoryMode memory, long m
     }
 
     public LoadOptions withThreads(int n) {
-        return new LoadOptions(n, part, memory, maxResident, weightsDtype);
+        return new LoadOptions(n, part, memory, maxResident, weightsDtype, repack);
     }
 
     public LoadOptions withPart(ModelPart p) {
-        return new LoadOptions(threads, p, memory, maxResident, weightsDtype);
+        return new LoadOptions(threads, p, memory, maxResident, weightsDtype, repack);
     }
 
     public LoadOptions withMemory(MemoryMode mode) {
-        return new LoadOptions(threads, part, mode, mode == MemoryMode.STREAM ? maxResident : 0, weightsDtype);
+        return new LoadOptions(threads, part, mode, mode == MemoryMode.STREAM ? maxResident : 0, weightsDtype, repack);
     }
 
     /** Stream mode with a budget of {@code bytes} resident weight bytes. */
     public LoadOptions withStreaming(long bytes) {
-        return new LoadOptions(threads, part, MemoryMode.STREAM, bytes, weightsDtype);
+        return new LoadOptions(threads, part, MemoryMode.STREAM, bytes, weightsDtype, repack);
     }
 
     /** Weight matrices converted to {@code type} at load (null: as stored). */
     public LoadOptions withWeightsDtype(DType type) {
-        return new LoadOptions(threads, part, memory, maxResident, type);
+        return new LoadOptions(threads, part, memory, maxResident, type, repack);
+    }
+
+    /** With or without the Q4_0 row-group repacking (see {@code repack}). */
+    public LoadOptions withRepack(boolean on) {
+        return new LoadOptions(threads, part, memory, maxResident, weightsDtype, on);
     }
 }

@@ -59,7 +59,7 @@ public final class NeoxModel implements AutoCloseable {
             ModelWeights weights = WeightLoader.load(store, config, layout, options.part());
             if (options.weightsDtype() != null) {
                 // converted weights live in RAM already, so resident mode has nothing left to copy
-                converted = ConvertedWeights.of(weights, options.weightsDtype(), pool);
+                converted = ConvertedWeights.of(weights, options.weightsDtype(), pool, options.repack());
                 weights = converted.weights();
             }
             String report = converted != null ? "converted: weight matrices re-encoded as " + options.weightsDtype().cliName()
@@ -69,7 +69,7 @@ public final class NeoxModel implements AutoCloseable {
                 case MMAP -> "mmap: weights mapped from " + store.source() + "; the OS pages them in on first use and may keep"
                         + " all of them resident";
                 case RESIDENT -> {
-                    resident = ResidentWeights.copy(weights, store.source());
+                    resident = ResidentWeights.copy(weights, store.source(), pool, options.repack());
                     weights = resident.weights();
                     yield "resident: " + StreamingResidency.gib(resident.bytes()) + " of weights copied into RAM at load";
                 }

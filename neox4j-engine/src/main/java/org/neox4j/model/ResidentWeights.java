@@ -9,11 +9,15 @@ import java.util.OptionalLong;
 import org.neox4j.Neox4jException;
 import org.neox4j.os.MemoryInfo;
 import org.neox4j.os.NativeMemory;
+import org.neox4j.tensor.DType;
+import org.neox4j.tensor.RowGroups;
 import org.neox4j.tensor.Tensor;
+import org.neox4j.tensor.WorkerPool;
 
 /**
  * The weight matrices of a loaded model (or of its part) copied into RAM, off-heap, for
  * {@link MemoryMode#RESIDENT}: afterwards no weight depends on the file or the page cache. The
+ * copy of a Q4_0 matrix is row-grouped for the decode kernel ({@link LoadOptions#repack()}). The
  * copy is refused before anything is allocated when the machine's available memory
  * ({@code MemAvailable}) cannot hold it. Closing frees the copies.
  */
@@ -25,15 +29,25 @@ final class ResidentWeights implements AutoCloseable {
     private final long bytes;
     private ModelWeights weights;
 
-    private ResidentWeights(long bytes) {
+    private final WorkerPool pool;
+    private final boolean repack;
+
+    private ResidentWeights(long bytes, WorkerPool pool, boolean repack) {
         this.bytes = bytes;
+        this.pool = pool;
+        this.repack = repack;
     }
 
-    static ResidentWeights copy(ModelWeights mapped, String source) {
-        return copy(mapped, source, MemoryInfo.available());
+    static ResidentWeights copy(ModelWeights mapped, String source, WorkerPool pool, boolean repack) {
+        return copy(mapped, source, MemoryInfo.available(), pool, repack);
     }
 
     static ResidentWeights copy(ModelWeights mapped, String source, OptionalLong available) {
+        return copy(mapped, source, available, WorkerPool.single(), false);
+    }
+
+    /** @param repack whether Q4_0 matrices are made row-grouped ({@link RowGroups}) as they are copied */
+    static ResidentWeights copy(ModelWeights mapped, String source, OptionalLong available, WorkerPool pool, boolean repack) {
         long total = mapped.bytesPerToken() + (mapped.embedIn() == null || mapped.embedIn() == mapped.embedOut() ? 0
                 : mapped.embedIn().byteSize());
         if (available.isPresent() && total + HEADROOM > available.getAsLong()) {
@@ -41,7 +55,7 @@ final class ResidentWeights implements AutoCloseable {
                     + " but only %s is available (MemAvailable); use --memory mmap (the default) or --memory stream --max-resident SIZE",
                     source, StreamingResidency.gib(total), StreamingResidency.gib(HEADROOM), StreamingResidency.gib(available.getAsLong())));
         }
-        ResidentWeights r = new ResidentWeights(total);
+        ResidentWeights r = new ResidentWeights(total, pool, repack);
         try {
             List<LayerWeights> layers = new ArrayList<>();
             for (LayerWeights l : mapped.layers()) {
@@ -63,6 +77,13 @@ final class ResidentWeights implements AutoCloseable {
     private Tensor copy(Tensor t) {
         if (t == null) {
             return null;
+        }
+        if (repack && t.dtype() == DType.Q4_0 && RowGroups.supports(DType.Q4_0, t.cols())) {
+            Tensor grouped = RowGroups.pack(t, arena, pool);
+            if (grouped != null) {
+                NativeMemory.madvise(t.data(), NativeMemory.MADV_DONTNEED);
+                return grouped;
+            }
         }
         MemorySegment ram = arena.allocate(t.byteSize(), 64);
         ram.copyFrom(t.data());

@@ -1,5 +1,7 @@
 package org.neox4j.tensor;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The linear layer {@code y = x·Wᵀ + b} for {@code n} rows of activations at once, with the
  * weight matrix {@code W [out, in]} in any storage dtype. Output rows are split across the
@@ -18,6 +20,8 @@ public final class MatMul {
     static final int MATVEC_MAX_TOKENS = 16;
     /** Output rows handed to one task at a time in the matrix-vector kernel. */
     private static final int ROW_GRAIN = 16;
+    /** Row groups ({@link RowGroups#ROWS} rows each) handed to one task at a time. */
+    private static final int GROUP_GRAIN = 2;
 
     private static final ThreadLocal<LinearTask> TASKS = ThreadLocal.withInitial(LinearTask::new);
     private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[Gemm.scratchSize()]);
@@ -42,7 +46,16 @@ public final class MatMul {
         LinearTask task = TASKS.get();
         task.set(w, bias, x, n, y);
         try {
-            if (n <= MATVEC_MAX_TOKENS) {
+            if (n <= MATVEC_MAX_TOKENS && w.layout() == Tensor.Layout.ROW_GROUPS) {
+                task.matvec = true;
+                task.grouped = true;
+                task.quantizeActivations(n * in);
+                for (int t = 0; t < n; t++) {
+                    GroupDot.quantize(x, t * in, in, task.xq, task.dx, task.xc);
+                }
+                int groups = out / RowGroups.ROWS;
+                pool.parallelFor(groups + (out % RowGroups.ROWS == 0 ? 0 : 1), GROUP_GRAIN, task);
+            } else if (n <= MATVEC_MAX_TOKENS) {
                 task.matvec = true;
                 if (RowDot.needsPairSplit(w.dtype())) {
                     task.xSplit = task.splitBuffer(n * in);
@@ -79,6 +92,10 @@ public final class MatMul {
         int n;
         float[] y;
         boolean matvec;
+        boolean grouped;
+        short[] xq = new short[0];
+        float[] dx = new float[0];
+        short[] xc = new short[0];
         private float[] split = new float[0];
         private float[] sums = new float[0];
 
@@ -90,6 +107,15 @@ public final class MatMul {
             this.y = y;
             this.xSplit = null;
             this.xSums = null;
+            this.grouped = false;
+        }
+
+        void quantizeActivations(int size) {
+            if (xq.length < size) {
+                xq = new short[size];
+                dx = new float[size / 32];
+                xc = new short[size / 32];
+            }
         }
 
         void clear() {
@@ -112,7 +138,9 @@ public final class MatMul {
 
         @Override
         public void run(int start, int end) {
-            if (matvec) {
+            if (grouped) {
+                groups(start, end);
+            } else if (matvec) {
                 rows(start, end);
             } else {
                 float[] scratch = PACK.get();
@@ -147,6 +175,35 @@ public final class MatMul {
             for (int o = start + 4 * q; o < end; o++) {
                 for (int t = 0; t < n; t++) {
                     row(type, o, t, finite);
+                }
+            }
+        }
+
+        private void groups(int start, int end) {
+            int out = w.rows();
+            int in = w.cols();
+            int groups = out / RowGroups.ROWS;
+            MemorySegment data = w.data();
+            for (int g = start; g < end; g++) {
+                if (g == groups) {
+                    // rows past the last whole group, in GGML's layout
+                    for (int o = groups * RowGroups.ROWS; o < out; o++) {
+                        for (int t = 0; t < n; t++) {
+                            y[t * out + o] = GroupDot.plainRow(data, RowGroups.tailRowOffset(o, in), in, xq, dx, t * in)
+                                    + (bias == null ? 0f : bias[o]);
+                        }
+                    }
+                    continue;
+                }
+                long at = RowGroups.groupOffset(g, in);
+                int o0 = g * RowGroups.ROWS;
+                for (int t = 0; t < n; t++) {
+                    GroupDot.group(data, at, in, xq, dx, xc, t * in, y, t * out + o0);
+                    if (bias != null) {
+                        for (int k = 0; k < RowGroups.ROWS; k++) {
+                            y[t * out + o0 + k] += bias[o0 + k];
+                        }
+                    }
                 }
             }
         }

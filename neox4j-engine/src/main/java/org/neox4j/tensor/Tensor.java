@@ -11,6 +11,14 @@ import java.util.Arrays;
  * like PyTorch ({@code [rows, cols]} for a matrix, rows = output features of a linear layer).
  */
 public final class Tensor {
+    /** How a matrix's bytes are ordered. */
+    public enum Layout {
+        /** Row-major, each row in its dtype's own encoding (GGML blocks for Q8_0/Q4_0): what files hold. */
+        ROWS,
+        /** Q4_0 rows interleaved in groups for the decode kernel ({@link RowGroups}); made at load, never written to files. */
+        ROW_GROUPS
+    }
+
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -19,10 +27,15 @@ public final class Tensor {
     private final long[] shape;
     private final long elementCount;
     private final MemorySegment data;
+    private final Layout layout;
     /** For F16: 1 when some element is an infinity or NaN, 0 when none, -1 before the first check. */
     private volatile int nonFiniteF16 = -1;
 
     public Tensor(String name, DType dtype, long[] shape, MemorySegment data) {
+        this(name, dtype, shape, data, Layout.ROWS);
+    }
+
+    public Tensor(String name, DType dtype, long[] shape, MemorySegment data, Layout layout) {
         this.name = name;
         this.dtype = dtype;
         this.shape = shape.clone();
@@ -39,7 +52,11 @@ public final class Tensor {
             throw new IllegalArgumentException("tensor " + name + ": " + dtype + " " + Arrays.toString(shape)
                     + " needs " + expected + " bytes, got " + data.byteSize());
         }
+        if (layout == Layout.ROW_GROUPS && (shape.length != 2 || !RowGroups.supports(dtype, shape[1]))) {
+            throw new IllegalArgumentException("tensor " + name + ": " + dtype + " " + Arrays.toString(shape) + " cannot be row-grouped");
+        }
         this.data = data;
+        this.layout = layout;
     }
 
     public String name() {
@@ -64,6 +81,10 @@ public final class Tensor {
 
     public long elementCount() {
         return elementCount;
+    }
+
+    public Layout layout() {
+        return layout;
     }
 
     public MemorySegment data() {
@@ -104,7 +125,7 @@ public final class Tensor {
 
     /** The same bytes seen under another name (used when a weight is shared, e.g. tied embeddings). */
     public Tensor renamed(String newName) {
-        return new Tensor(newName, dtype, shape, data);
+        return new Tensor(newName, dtype, shape, data, layout);
     }
 
     /** One element widened to float; a slow path for tests and small vectors. */
@@ -116,7 +137,7 @@ public final class Tensor {
             case Q8_0, Q4_0 -> {
                 float[] block = new float[dtype.blockSize()];
                 long b = index / dtype.blockSize();
-                Dequantize.blocks(dtype, data, b * dtype.blockBytes(), block, 0, 1);
+                toFloats(b * dtype.blockSize(), block, 0, block.length);
                 yield block[(int) (index % dtype.blockSize())];
             }
         };
@@ -133,8 +154,25 @@ public final class Tensor {
                 if (start % bs != 0 || count % bs != 0) {
                     throw new IllegalArgumentException(dtype + " tensors are read in whole blocks of " + bs);
                 }
+                if (layout == Layout.ROW_GROUPS) {
+                    groupedToFloats(start, dst, dstOffset, count);
+                    return;
+                }
                 Dequantize.blocks(dtype, data, start / bs * dtype.blockBytes(), dst, dstOffset, count / bs);
             }
+        }
+    }
+
+    private void groupedToFloats(long start, float[] dst, int dstOffset, int count) {
+        int cols = cols();
+        while (count > 0) {
+            int row = Math.toIntExact(start / cols);
+            int col = (int) (start % cols);
+            int n = Math.min(count, cols - col);
+            RowGroups.toFloats(data, rows(), cols, row, col, dst, dstOffset, n);
+            start += n;
+            dstOffset += n;
+            count -= n;
         }
     }
 
@@ -147,6 +185,6 @@ public final class Tensor {
 
     @Override
     public String toString() {
-        return name + " " + dtype + Arrays.toString(shape);
+        return name + " " + dtype + Arrays.toString(shape) + (layout == Layout.ROWS ? "" : " " + layout);
     }
 }

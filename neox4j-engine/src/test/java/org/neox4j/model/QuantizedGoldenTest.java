@@ -8,6 +8,8 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.neox4j.tensor.DType;
+import org.neox4j.tensor.RowGroups;
+import org.neox4j.tensor.Tensor;
 import org.neox4j.testing.Approx;
 import org.neox4j.testing.GoldenModel;
 import org.neox4j.loader.ModelLoader;
@@ -23,17 +25,21 @@ class QuantizedGoldenTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-        // model, dtype, bound on max |Δ logit| over all cases (measured + margin)
-        "tiny-parallel, Q8_0, 0.10",     // measured 0.083
-        "tiny-sequential, Q8_0, 0.10",   // measured 0.080
-        "tiny-parallel, Q4_0, 1.8",      // measured 1.49
-        "tiny-sequential, Q4_0, 1.6",    // measured 1.36
+        // model, dtype, repack (Q4_0 row groups, 8-bit activations in decode), bound on max |Δ logit| over all cases (measured + margin)
+        "tiny-parallel, Q8_0, true, 0.10",     // measured 0.083
+        "tiny-sequential, Q8_0, true, 0.10",   // measured 0.080
+        "tiny-parallel, Q4_0, false, 1.8",     // measured 1.47
+        "tiny-sequential, Q4_0, false, 1.6",   // measured 1.36
+        "tiny-parallel, Q4_0, true, 1.8",      // measured 1.47
+        "tiny-sequential, Q4_0, true, 1.6",    // measured 1.36
     })
-    void logitsStayNearFloat32Reference(String modelName, DType dtype, double bound) {
+    void logitsStayNearFloat32Reference(String modelName, DType dtype, boolean repack, double bound) {
         for (int threads : new int[] {1, 2}) {
             try (GoldenModel golden = GoldenModel.open(modelName);
-                 NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads).withWeightsDtype(dtype))) {
+                 NeoxModel model = ModelLoader.load(golden.dir(), new LoadOptions(threads).withWeightsDtype(dtype).withRepack(repack))) {
                 assertTrue(model.weights().layers().get(0).mlpUp().dtype() == dtype, "weights were quantized");
+                boolean grouped = repack && dtype == DType.Q4_0 && RowGroups.supports(dtype, model.config().hiddenSize());
+                assertEquals(grouped ? Tensor.Layout.ROW_GROUPS : Tensor.Layout.ROWS, model.weights().layers().get(0).mlpUp().layout());
                 double worst = 0;
                 for (JsonNode c : golden.cases().get("cases")) {
                     String name = c.get("name").asText();
@@ -53,7 +59,7 @@ class QuantizedGoldenTest {
                         }
                     }
                 }
-                System.out.printf("%s %s threads=%d: max |Δ logit| vs float32 golden = %.5f%n", modelName, dtype, threads, worst);
+                System.out.printf("%s %s repack=%b threads=%d: max |Δ logit| vs float32 golden = %.5f%n", modelName, dtype, repack, threads, worst);
                 assertTrue(worst <= bound, modelName + " " + dtype + ": max |Δ logit| " + worst + " > " + bound);
                 assertTrue(worst > 0, "quantized weights must change the logits somewhat");
             }

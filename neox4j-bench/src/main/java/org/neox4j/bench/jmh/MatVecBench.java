@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.neox4j.tensor.DType;
 import org.neox4j.tensor.MatMul;
 import org.neox4j.tensor.Quantize;
+import org.neox4j.tensor.RowGroups;
 import org.neox4j.tensor.Tensor;
 import org.neox4j.tensor.WorkerPool;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,7 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
         "-XX:CompileCommand=inline,org.neox4j.tensor.Widen::f16*",
         "-XX:CompileCommand=inline,org.neox4j.tensor.Gelu::vector*"})
 public class MatVecBench {
-    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    /** Q4_0_GROUPED: Q4_0 in the row-grouped layout made at load (RowGroups), with 8-bit activations. */
+    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_0_GROUPED"})
     public String dtype;
 
     @Param({"1", "2"})
@@ -60,8 +62,12 @@ public class MatVecBench {
     @Setup(Level.Trial)
     public void setUp() {
         arena = Arena.ofShared();
-        DType type = DType.valueOf(dtype);
+        boolean grouped = dtype.equals("Q4_0_GROUPED");
+        DType type = grouped ? DType.Q4_0 : DType.valueOf(dtype);
         w = randomMatrix(type, ROWS, COLS, arena);
+        if (grouped) {
+            w = RowGroups.pack(w, arena, WorkerPool.single());
+        }
         x = new float[tokens * COLS];
         Random r = new Random(2);
         for (int i = 0; i < x.length; i++) {

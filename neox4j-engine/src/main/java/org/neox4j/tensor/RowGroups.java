@@ -1,0 +1,143 @@
+package org.neox4j.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The row-grouped layout of a Q4_0 matrix, made at load for the decode kernel
+ * ({@link GroupDot}): the same bytes as GGML's row-major blocks, permuted so that one vector
+ * load holds the same byte of {@link #ROWS} consecutive rows. A vector lane is then a row, each
+ * activation value is one broadcast for all of them, and a block's per-row scales are one
+ * vector too: no horizontal sums, and four times fewer operations per weight than decoding
+ * GGML's blocks one row at a time (see docs/KERNELS.md).
+ *
+ * <p>For each group of {@code ROWS} rows, for each block column {@code b}, {@link #GROUP_BLOCK_BYTES}
+ * bytes: the {@code ROWS} f16 scales of block b (row order), then for {@code i} in 0..15 the
+ * byte {@code i} of block b of every row. Each byte is stored XOR {@code 0x80}: read as a signed
+ * byte it is then {@code lo + 16·(hi - 8)} with {@code lo, hi} GGML's nibbles (elements i and
+ * i + 16, values {@code lo - 8}, {@code hi - 8}), so one arithmetic shift yields {@code hi - 8}
+ * and one mask yields {@code lo}; the kernel subtracts the {@code 8·Σx} of the low half once per
+ * block instead of per element. Rows past the
+ * last whole group stay in GGML's layout after the groups. The size is that of the plain tensor.
+ */
+public final class RowGroups {
+    /** Rows per group: one 256-bit vector of 16-bit lanes. */
+    public static final int ROWS = 16;
+    /** Bytes of one block column of a group: 16 scales and 16 × 16 quant bytes. */
+    static final int GROUP_BLOCK_BYTES = ROWS * 18;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private RowGroups() {
+    }
+
+    /** Whether matrices of {@code type} can be grouped here (Q4_0, whole blocks per row, 256-bit vectors). */
+    public static boolean supports(DType type, long cols) {
+        return type == DType.Q4_0 && cols % 32 == 0 && GroupDot.AVAILABLE;
+    }
+
+    /** Whole groups of a matrix with {@code rows} rows. */
+    static int groups(int rows) {
+        return rows / ROWS;
+    }
+
+    /** Byte offset of group {@code g} in a grouped matrix of {@code cols} columns. */
+    static long groupOffset(int g, int cols) {
+        return (long) g * (cols / 32) * GROUP_BLOCK_BYTES;
+    }
+
+    /** Byte offset of tail row {@code r} (a row past the last whole group, kept in GGML's layout). */
+    static long tailRowOffset(int r, int cols) {
+        return groupOffset(groups(r), cols) + (long) (r % ROWS) * (cols / 32) * 18;
+    }
+
+    /**
+     * {@code src} (any dtype) as a row-grouped Q4_0 matrix in {@code arena}; a Q4_0 source keeps
+     * its exact blocks, any other is quantized as {@link Quantize} does. Groups are split across
+     * the pool. Null when some block scale is an infinity or NaN: the grouped kernel assumes
+     * finite scales, so such a matrix stays in the plain layout, whose kernels decode them exactly.
+     */
+    public static Tensor pack(Tensor src, Arena arena, WorkerPool pool) {
+        int rows = src.rows();
+        int cols = src.cols();
+        if (!supports(DType.Q4_0, cols)) {
+            throw new IllegalArgumentException("tensor " + src.name() + ": rows of " + cols + " values are not whole Q4_0 blocks");
+        }
+        long rowBytes = DType.Q4_0.byteSize(cols);
+        MemorySegment dst = arena.allocate(rowBytes * rows, 64);
+        int groups = groups(rows);
+        ThreadLocal<MemorySegment> plainBuf = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(rowBytes * ROWS, 64));
+        ThreadLocal<float[]> rowBuf = ThreadLocal.withInitial(() -> new float[cols]);
+        AtomicBoolean nonFinite = new AtomicBoolean();
+        pool.parallelFor(groups + 1, 1, (start, end) -> {
+            MemorySegment plain = plainBuf.get();
+            for (int g = start; g < end; g++) {
+                int r0 = g * ROWS;
+                int n = Math.min(ROWS, rows - r0);
+                for (int k = 0; k < n; k++) {
+                    plainRow(src, r0 + k, cols, rowBytes, rowBuf.get(), plain, k * rowBytes);
+                }
+                if (n == ROWS) {
+                    if (!interleave(plain, cols, dst, groupOffset(g, cols))) {
+                        nonFinite.set(true);
+                    }
+                } else if (n > 0) {
+                    MemorySegment.copy(plain, 0, dst, groupOffset(g, cols), n * rowBytes);
+                }
+            }
+        });
+        return nonFinite.get() ? null : new Tensor(src.name(), DType.Q4_0, src.shape(), dst, Tensor.Layout.ROW_GROUPS);
+    }
+
+    private static void plainRow(Tensor src, int r, int cols, long rowBytes, float[] row, MemorySegment dst, long at) {
+        if (src.dtype() == DType.Q4_0 && src.layout() == Tensor.Layout.ROWS) {
+            MemorySegment.copy(src.data(), r * rowBytes, dst, at, rowBytes);
+        } else {
+            src.toFloats((long) r * cols, row, 0, cols);
+            Quantize.row(DType.Q4_0, row, 0, cols, dst, at);
+        }
+    }
+
+    /** {@code ROWS} consecutive GGML rows at {@code plain} into one group at {@code dst[at..]}; false if a scale is not finite. */
+    private static boolean interleave(MemorySegment plain, int cols, MemorySegment dst, long at) {
+        boolean finite = true;
+        int blocks = cols / 32;
+        long rowBytes = blocks * 18L;
+        for (int b = 0; b < blocks; b++, at += GROUP_BLOCK_BYTES) {
+            for (int k = 0; k < ROWS; k++) {
+                long block = k * rowBytes + 18L * b;
+                short scale = plain.get(I16, block);
+                finite &= (scale & 0x7C00) != 0x7C00;
+                dst.set(I16, at + 2L * k, scale);
+                for (int i = 0; i < 16; i++) {
+                    byte q = plain.get(ValueLayout.JAVA_BYTE, block + 2 + i);
+                    dst.set(ValueLayout.JAVA_BYTE, at + 2 * ROWS + (long) ROWS * i + k, (byte) (q ^ 0x80));
+                }
+            }
+        }
+        return finite;
+    }
+
+    /**
+     * Decodes {@code count} values of row {@code row} from column {@code col} (both block
+     * aligned) of a grouped matrix, exactly as GGML's dequantize_row_q4_0 decodes the plain row.
+     */
+    static void toFloats(MemorySegment data, int rows, int cols, int row, int col, float[] dst, int dstOffset, int count) {
+        if (row >= groups(rows) * ROWS) {
+            Dequantize.blocks(DType.Q4_0, data, tailRowOffset(row, cols) + col / 32 * 18L, dst, dstOffset, count / 32);
+            return;
+        }
+        int lane = row % ROWS;
+        long at = groupOffset(row / ROWS, cols) + (long) (col / 32) * GROUP_BLOCK_BYTES;
+        for (int b = 0; b < count / 32; b++, at += GROUP_BLOCK_BYTES, dstOffset += 32) {
+            float d = Float.float16ToFloat(data.get(I16, at + 2L * lane));
+            for (int i = 0; i < 16; i++) {
+                int q = data.get(ValueLayout.JAVA_BYTE, at + 2 * ROWS + (long) ROWS * i + lane); // sign-extended
+                dst[dstOffset + i] = ((q & 0x0F) - 8) * d;
+                dst[dstOffset + i + 16] = (q >> 4) * d;
+            }
+        }
+    }
+}
