@@ -9,6 +9,8 @@
 #   2. F16, `--memory stream --max-resident 8G`: the disk's sequential read bandwidth (O_DIRECT
 #      reads of the model file, before and after), then `neox4j generate --verbose` (seconds per
 #      token, peak RSS).
+# Step 1 also benches Q4_0 with `--memory resident` (regrouped) and `--no-repack`, in that order;
+# SKIP_F16=1 stops after step 1.
 # Delete DIR afterwards: the files are not needed for anything else.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,6 +30,10 @@ echo "== Q4_0, memory-mapped: bench (bandwidth probe in the same run)"
 cat "$q4" > /dev/null  # warm page cache
 "$neox4j" bench --model "$q4" --threads 2 --prompt-tokens 8 --gen-tokens 16 --json
 
+echo "== Q4_0, --memory resident: bench (Q4_0 regrouped at load for the integer decode kernel), then the same with --no-repack"
+"$neox4j" bench --model "$q4" --memory resident --threads 2 --prompt-tokens 8 --gen-tokens 16 --json
+"$neox4j" bench --model "$q4" --memory resident --no-repack --threads 2 --prompt-tokens 8 --gen-tokens 16 --json
+
 echo "== Q4_0, memory-mapped: generate (peak RSS; KV cache of $ctx positions; a small initial heap)"
 NEOX4J_JAVA_OPTS="${NEOX4J_JAVA_OPTS:--Xms16m -Xmx2g}" "$neox4j" generate --model "$q4" --threads 2 --prompt-token-ids 1,2,3,4 -n 16 --greedy --ignore-eos --context $ctx --verbose > /dev/null
 
@@ -42,6 +48,7 @@ print(f"time to first token: {time.monotonic() - start:.2f} s")
 p.wait()
 EOF
 
+if [ -n "${SKIP_F16:-}" ]; then exit 0; fi
 echo "== disk sequential read bandwidth (O_DIRECT, 8 GiB of the F16 file)"
 dd if="$f16/model.safetensors" of=/dev/null bs=64M count=128 iflag=direct 2>&1 | tail -1
 echo "== F16, --memory stream --max-resident 8G: generate (3 tokens)"
