@@ -16,6 +16,7 @@ import org.neox4j.bench.DecodeBenchmark;
 import org.neox4j.bench.ModelShape;
 import org.neox4j.bench.SyntheticModel;
 import org.neox4j.model.LoadOptions;
+import org.neox4j.tensor.Tensor;
 import org.neox4j.model.NeoxModel;
 import org.neox4j.tensor.DType;
 import picocli.CommandLine.Command;
@@ -98,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
             ObjectNode o = mapper.createObjectNode();
             o.put("model", shape != null ? shape : model.toString());
             o.put("dtype", dtypeName);
-            o.put("repack", options.repack());
+            o.put("q4_0_row_groups", m.weights().layers().get(0).mlpUp().layout() == Tensor.Layout.ROW_GROUPS);
             o.put("threads", options.threads());
             o.put("prompt_tokens", r.promptTokens());
             o.put("gen_tokens", r.genTokens());

@@ -3,6 +3,7 @@ package org.neox4j.model;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.neox4j.format.TensorStore;
+import org.neox4j.tensor.Tensor;
 import org.neox4j.tensor.WorkerPool;
 
 /**
@@ -78,6 +79,9 @@ public final class NeoxModel implements AutoCloseable {
                     yield residency.describe();
                 }
             };
+            if (!weights.layers().isEmpty() && weights.layers().getFirst().mlpUp().layout() == Tensor.Layout.ROW_GROUPS) {
+                report += "; Q4_0 matrices regrouped for the decode kernel (--no-repack to keep GGML's layout)";
+            }
             return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool, residency), pool, tokenizerFile,
                     resident, residency, converted, report);
         } catch (RuntimeException e) {

@@ -69,6 +69,14 @@ public final class Gemm {
 
     /** Decodes rows {@code [o0, o0+rows)} × columns {@code [k0, k0+kc)} into {@code pack[k·P + r]}, zero-padding missing rows. */
     private static void pack(Tensor w, int o0, int rows, int k0, int kc, float[] scratch) {
+        if (w.layout() == Tensor.Layout.ROW_GROUPS && (o0 + P) / RowGroups.ROWS <= w.rows() / RowGroups.ROWS
+                && P % RowGroups.ROWS == 0) {
+            // whole groups: 16 rows of a column are one vector store (see RowGroups.packPanel)
+            for (int r = 0; r < P; r += RowGroups.ROWS) {
+                RowGroups.packPanel(w.data(), w.cols(), o0 + r, k0, kc, scratch, r, P);
+            }
+            return;
+        }
         int rowBuf = P * KC;
         long in = w.cols();
         for (int r = 0; r < P; r++) {

@@ -7,9 +7,11 @@ import java.lang.foreign.MemorySegment;
  * weight matrix {@code W [out, in]} in any storage dtype. Output rows are split across the
  * worker pool.
  *
- * <p>Two kernels, by batch size: up to {@link #MATVEC_MAX_TOKENS} tokens (decoding), each weight
- * row is read once from memory in its storage dtype and dotted with every token's activations
- * ({@link RowDot}); for larger batches (prefill), weight panels are decoded once into a packed
+ * <p>Three kernels, by layout and batch size: up to {@link #MATVEC_MAX_TOKENS} tokens (decoding),
+ * each weight row is read once from memory in its storage dtype and dotted with every token's
+ * activations ({@link RowDot}); a row-grouped Q4_0 matrix ({@link RowGroups}) up to
+ * {@link #GROUPED_MATVEC_MAX_TOKENS} tokens takes the integer kernel with 8-bit activations
+ * ({@link GroupDot}); for larger batches (prefill), weight panels are decoded once into a packed
  * float buffer and multiplied with all tokens by a register-tiled micro-kernel ({@link Gemm}).
  *
  * <p>Calls allocate nothing in steady state: each calling thread reuses one task object and its
@@ -18,6 +20,13 @@ import java.lang.foreign.MemorySegment;
 public final class MatMul {
     /** Largest batch that uses the matrix-vector kernel; above it packing pays for itself. */
     static final int MATVEC_MAX_TOKENS = 16;
+    /**
+     * The same for row-grouped Q4_0 ({@link GroupDot}), whose integer kernel is compute-bound
+     * per token while the GEMM decodes its panels with a few vector operations per 16 rows: on
+     * an 8192 × 8192 matrix, 2 threads, the GEMM was faster from 8 tokens (10.4 vs 11.6 ms) and
+     * far slower at 1–4 (e.g. 10.6 vs 6.0 ms at 4).
+     */
+    static final int GROUPED_MATVEC_MAX_TOKENS = 6;
     /** Output rows handed to one task at a time in the matrix-vector kernel. */
     private static final int ROW_GRAIN = 16;
     /** Row groups ({@link RowGroups#ROWS} rows each) handed to one task at a time. */
@@ -46,7 +55,7 @@ public final class MatMul {
         LinearTask task = TASKS.get();
         task.set(w, bias, x, n, y);
         try {
-            if (n <= MATVEC_MAX_TOKENS && w.layout() == Tensor.Layout.ROW_GROUPS) {
+            if (n <= GROUPED_MATVEC_MAX_TOKENS && w.layout() == Tensor.Layout.ROW_GROUPS) {
                 task.matvec = true;
                 task.grouped = true;
                 task.quantizeActivations(n * in);
@@ -55,7 +64,7 @@ public final class MatMul {
                 }
                 int groups = out / RowGroups.ROWS;
                 pool.parallelFor(groups + (out % RowGroups.ROWS == 0 ? 0 : 1), GROUP_GRAIN, task);
-            } else if (n <= MATVEC_MAX_TOKENS) {
+            } else if (n <= MATVEC_MAX_TOKENS && w.layout() == Tensor.Layout.ROWS) {
                 task.matvec = true;
                 if (RowDot.needsPairSplit(w.dtype())) {
                     task.xSplit = task.splitBuffer(n * in);

@@ -5,6 +5,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The row-grouped layout of a Q4_0 matrix, made at load for the decode kernel
@@ -28,7 +34,11 @@ public final class RowGroups {
     public static final int ROWS = 16;
     /** Bytes of one block column of a group: 16 scales and 16 × 16 quant bytes. */
     static final int GROUP_BLOCK_BYTES = ROWS * 18;
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
 
     private RowGroups() {
     }
@@ -118,6 +128,38 @@ public final class RowGroups {
             }
         }
         return finite;
+    }
+
+    /**
+     * Decodes the group starting at row {@code row0} (a multiple of {@link #ROWS}), columns
+     * {@code [k0, k0+kc)} (block aligned), into the GEMM's column-major panel:
+     * {@code pack[k·stride + rowOffset + lane]}. The 16 rows of one column are contiguous there,
+     * so each is one vector store; values are exactly those of {@link #toFloats}.
+     */
+    static void packPanel(MemorySegment data, int cols, int row0, int k0, int kc, float[] pack, int rowOffset, int stride) {
+        long at = groupOffset(row0 / ROWS, cols) + (long) (k0 / 32) * GROUP_BLOCK_BYTES;
+        for (int kb = 0; kb < kc; kb += 32, at += GROUP_BLOCK_BYTES) {
+            ShortVector scales = ShortVector.fromMemorySegment(S, data, at, LE);
+            FloatVector d0 = halves(scales, 0);
+            FloatVector d1 = halves(scales, 1);
+            for (int i = 0; i < 16; i++) {
+                ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 * ROWS + (long) ROWS * i, LE);
+                IntVector q0 = (IntVector) q.convertShape(VectorOperators.B2I, I, 0);
+                IntVector q1 = (IntVector) q.convertShape(VectorOperators.B2I, I, 1);
+                int lo = (kb + i) * stride + rowOffset;
+                int hi = (kb + i + 16) * stride + rowOffset;
+                ((FloatVector) q0.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(d0).intoArray(pack, lo);
+                ((FloatVector) q1.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(d1).intoArray(pack, lo + 8);
+                ((FloatVector) q0.lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0)).mul(d0).intoArray(pack, hi);
+                ((FloatVector) q1.lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0)).mul(d1).intoArray(pack, hi + 8);
+            }
+        }
+    }
+
+    /** Lanes {@code 8·part..8·part+7} of 16 f16 scales (finite, checked when grouping) as floats. */
+    private static FloatVector halves(ShortVector scales, int part) {
+        return ((IntVector) scales.convertShape(VectorOperators.S2I, I, part))
+                .lanewise(VectorOperators.LSHL, 13).and(0x8FFF_E000).reinterpretAsFloats().mul(0x1p112f);
     }
 
     /**

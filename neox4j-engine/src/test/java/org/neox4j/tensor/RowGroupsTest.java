@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * row decodes to exactly what GGML's layout decodes to), the activations are quantized exactly
  * as GGML's Q8_0, and the kernel computes llama.cpp's q4_0·q8_0 dot product, checked against a
  * transcription of its definition in double precision, with and without leftover rows, bias,
- * batches and threads.
+ * batches of up to 6 tokens (larger ones take the GEMM) and threads.
  */
 class RowGroupsTest {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -133,7 +133,7 @@ class RowGroupsTest {
         "16, 32, 1, 1, false",
         "48, 2048, 1, 2, true",
         "37, 96, 3, 2, true",
-        "300, 512, 16, 2, false",
+        "300, 512, 6, 2, false",
         "7, 64, 2, 1, true",
     })
     void kernelComputesLlamaCppsQ4Q8DotProduct(int rows, int cols, int tokens, int threads, boolean withBias) {
@@ -178,6 +178,26 @@ class RowGroupsTest {
             }
             // 8-bit activations move the result by well under a percent of its scale
             assertTrue(worstVsFloat <= 0.02 * scale + 1e-3, "vs float activations: " + worstVsFloat + " at scale " + scale);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}x{1}, {2} tokens")
+    @CsvSource({"64, 512, 40", "37, 96, 20", "300, 2048, 33"})
+    void prefillGivesExactlyThePlainLayoutsResult(int rows, int cols, int tokens) {
+        // the GEMM decodes row groups into its panels 16 rows at a time: the same floats as the plain layout
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            Tensor plain = plainQ4(arena, rows, cols, 3L * rows + cols);
+            Tensor grouped = RowGroups.pack(plain, arena, pool);
+            Random random = new Random(cols);
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextGaussian();
+            }
+            float[] expected = new float[tokens * rows];
+            float[] actual = new float[tokens * rows];
+            MatMul.linear(plain, null, x, tokens, expected, pool);
+            MatMul.linear(grouped, null, x, tokens, actual, pool);
+            assertArrayEquals(expected, actual);
         }
     }
 
