@@ -5,7 +5,10 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Widening of 16-bit float storage (IEEE half, bfloat16) to float32: scalar loops for rows, and
@@ -14,19 +17,39 @@ import jdk.incubator.vector.VectorOperators;
  * elements with one shift or mask each is how the kernels widen without per-element work.
  */
 public final class Widen {
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int L = I.length();
+    /** As many 16-bit lanes as {@link #I} has int lanes. */
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
 
     private Widen() {
     }
 
+    /**
+     * {@code count} halves at {@code byteOffset} to floats, a vector of them at a time
+     * ({@link #f16High}: exact, infinities and NaNs included); the GEMM's panel packing and the
+     * embedding lookup run on this.
+     */
     public static void f16(MemorySegment src, long byteOffset, float[] dst, int dstOffset, int count) {
-        for (int i = 0; i < count; i++) {
+        int i = 0;
+        for (; i + L <= count; i += L) {
+            IntVector bits = (IntVector) ShortVector.fromMemorySegment(S, src, byteOffset + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+            f16High(bits.lanewise(VectorOperators.LSHL, 16)).intoArray(dst, dstOffset + i);
+        }
+        for (; i < count; i++) {
             dst[dstOffset + i] = Float.float16ToFloat(src.get(I16, byteOffset + 2L * i));
         }
     }
 
     public static void bf16(MemorySegment src, long byteOffset, float[] dst, int dstOffset, int count) {
-        for (int i = 0; i < count; i++) {
+        int i = 0;
+        for (; i + L <= count; i += L) {
+            IntVector bits = (IntVector) ShortVector.fromMemorySegment(S, src, byteOffset + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+            bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOffset + i);
+        }
+        for (; i < count; i++) {
             dst[dstOffset + i] = Float.intBitsToFloat((src.get(I16, byteOffset + 2L * i) & 0xFFFF) << 16);
         }
     }
