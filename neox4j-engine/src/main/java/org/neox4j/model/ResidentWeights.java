@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import org.neox4j.Neox4jException;
+import org.neox4j.os.AnonymousMemory;
 import org.neox4j.os.MemoryInfo;
 import org.neox4j.os.NativeMemory;
 import org.neox4j.tensor.DType;
@@ -85,7 +86,7 @@ final class ResidentWeights implements AutoCloseable {
                 return grouped;
             }
         }
-        MemorySegment ram = arena.allocate(t.byteSize(), 64);
+        MemorySegment ram = AnonymousMemory.allocate(arena, t.byteSize());
         ram.copyFrom(t.data());
         // The mapped pages were only read to copy them: drop them from this process.
         NativeMemory.madvise(t.data(), NativeMemory.MADV_DONTNEED);

@@ -2,6 +2,7 @@ package org.neox4j.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.neox4j.os.AnonymousMemory;
 
 /**
  * Re-encodes a matrix into another storage dtype (e.g. f16 or bf16 checkpoints into Q8_0/Q4_0 at
@@ -30,7 +31,7 @@ public final class Convert {
                     + type + " blocks of " + type.blockSize());
         }
         long rowBytes = type.byteSize(cols);
-        MemorySegment data = arena.allocate(rowBytes * rows, 64);
+        MemorySegment data = AnonymousMemory.allocate(arena, rowBytes * rows);
         ThreadLocal<float[]> rowBuf = ThreadLocal.withInitial(() -> new float[cols]);
         pool.parallelFor(rows, 64, (start, end) -> {
             float[] row = rowBuf.get();
