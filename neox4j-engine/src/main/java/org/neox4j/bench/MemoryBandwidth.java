@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.neox4j.os.AnonymousMemory;
 import org.neox4j.tensor.WorkerPool;
 
 /**
@@ -37,7 +38,9 @@ public final class MemoryBandwidth implements WorkerPool.RangeTask {
     /** Streams a {@code bytes}-sized buffer {@code passes} times with all threads of {@code pool}. */
     public static Result measure(WorkerPool pool, long bytes, int passes) {
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment buf = arena.allocate(bytes, 4096);
+            // mapped like the weights that decoding reads (anonymous, huge pages where granted): a
+            // buffer on 4 KiB pages streams slower and would understate the limit
+            MemorySegment buf = AnonymousMemory.allocate(arena, bytes);
             buf.fill((byte) 1); // touch every page so the passes read memory, not page faults
             MemoryBandwidth probe = new MemoryBandwidth(buf, pool.threads());
             double[] rates = new double[passes];
