@@ -91,7 +91,10 @@ public final class WorkerPool implements AutoCloseable {
             this.chunks = parts;
             this.grain = grain;
             this.failure = null;
-            pending.set(parts - 1);
+            // every worker acknowledges every job, also those with no range in it: a worker that
+            // noticed this job only after the caller had moved on could otherwise read the next
+            // job's fields before that job is published, and run a range twice or too late
+            pending.set(threads - 1);
             job++; // publishes the fields above to the spinning workers
             wakeParked();
             Throwable own = null;
@@ -149,14 +152,14 @@ public final class WorkerPool implements AutoCloseable {
                 return;
             }
             seen = current;
-            if (index < chunks) {
-                try {
+            try {
+                if (index < chunks) {
                     runChunk(index);
-                } catch (Throwable t) {
-                    failure = t;
-                } finally {
-                    pending.decrementAndGet();
                 }
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                pending.decrementAndGet();
             }
         }
     }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,6 +36,34 @@ class WorkerPoolTest {
                     assertEquals(1, seen.get(i), "index " + i + " in round " + round);
                 }
                 assertTrue(ranges.get(0) <= threads, ranges.get(0) + " ranges for " + threads + " threads");
+            }
+        }
+    }
+
+    /**
+     * Loops with fewer ranges than threads, alternating with full ones: a worker left out of one
+     * loop must not run part of the next before it is published (a race that once ran a cleared
+     * task and threw from a worker, or left the caller waiting for good). Each index must run once.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // before the fix this stalled: a worker's count went missing
+    void loopsWithFewerRangesThanThreadsNeverLeakIntoTheNextLoop() {
+        try (WorkerPool pool = new WorkerPool(8)) { // more threads than cores: workers get descheduled
+            int[] loop = new int[1];
+            for (int i = 0; i < 30_000; i++) {
+                int n = i % 3 == 0 ? 2 : i % 3 == 1 ? 5 : 64;
+                loop[0] = i;
+                int expected = i;
+                AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                pool.parallelFor(n, 1, (start, end) -> {
+                    assertEquals(expected, loop[0], "a range ran outside its own loop");
+                    for (int k = start; k < end; k++) {
+                        seen.incrementAndGet(k);
+                    }
+                });
+                for (int k = 0; k < n; k++) {
+                    assertEquals(1, seen.get(k), "index " + k + " of loop " + i);
+                }
             }
         }
     }
