@@ -98,11 +98,7 @@ public final class GroupDot {
     /** {@code acc + sum·d_w·d_x} for lanes {@code 8·part..8·part+7}; the f16 scales are finite (checked when grouping). */
     private static FloatVector scaled(ShortVector sum, ShortVector scales, int part, float dx, FloatVector acc) {
         FloatVector s = (FloatVector) ((IntVector) sum.convertShape(VectorOperators.S2I, I, part)).convert(VectorOperators.I2F, 0);
-        // half in the low 16 bits, sign-extended: sign already at bit 31, exponent and mantissa
-        // moved into float32 position; 2^112 rebiases the exponent (subnormal halves included)
-        FloatVector dw = ((IntVector) scales.convertShape(VectorOperators.S2I, I, part))
-                .lanewise(VectorOperators.LSHL, 13).and(0x8FFF_E000).reinterpretAsFloats().mul(0x1p112f);
-        return s.fma(dw.mul(dx), acc);
+        return s.fma(RowGroups.scales(scales, part).mul(dx), acc);
     }
 
     /** One row in GGML's layout (a group's leftover rows) with the same quantized activations. */

@@ -146,8 +146,8 @@ public final class RowGroups {
         long at = groupOffset(row0 / ROWS, cols) + (long) (k0 / 32) * GROUP_BLOCK_BYTES;
         for (int kb = 0; kb < kc; kb += 32, at += GROUP_BLOCK_BYTES) {
             ShortVector scales = ShortVector.fromMemorySegment(S, data, at, LE);
-            FloatVector d0 = halves(scales, 0);
-            FloatVector d1 = halves(scales, 1);
+            FloatVector d0 = scales(scales, 0);
+            FloatVector d1 = scales(scales, 1);
             for (int i = 0; i < 16; i++) {
                 ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 * ROWS + (long) ROWS * i, LE);
                 IntVector q0 = (IntVector) q.convertShape(VectorOperators.B2I, I, 0);
@@ -162,8 +162,12 @@ public final class RowGroups {
         }
     }
 
-    /** Lanes {@code 8·part..8·part+7} of 16 f16 scales (finite, checked when grouping) as floats. */
-    private static FloatVector halves(ShortVector scales, int part) {
+    /**
+     * Lanes {@code 8·part..8·part+7} of a group's 16 f16 scales (finite, checked when grouping) as
+     * floats: each half sign-extended into an int lane has its sign at bit 31 already; exponent and
+     * mantissa move into float32 position, and 2^112 rebiases the exponent (subnormals included).
+     */
+    static FloatVector scales(ShortVector scales, int part) {
         return ((IntVector) scales.convertShape(VectorOperators.S2I, I, part))
                 .lanewise(VectorOperators.LSHL, 13).and(0x8FFF_E000).reinterpretAsFloats().mul(0x1p112f);
     }
