@@ -20,7 +20,11 @@ import org.neox4j.tensor.WorkerPool;
 final class ConvertedWeights implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private ModelWeights weights;
-    private boolean repack;
+    private final boolean repack;
+
+    private ConvertedWeights(boolean repack) {
+        this.repack = repack;
+    }
 
     static ConvertedWeights of(ModelWeights mapped, DType type, WorkerPool pool) {
         return of(mapped, type, pool, true);
@@ -28,8 +32,7 @@ final class ConvertedWeights implements AutoCloseable {
 
     /** @param repack whether Q4_0 matrices are made row-grouped ({@link RowGroups}) for the decode kernel */
     static ConvertedWeights of(ModelWeights mapped, DType type, WorkerPool pool, boolean repack) {
-        ConvertedWeights c = new ConvertedWeights();
-        c.repack = repack;
+        ConvertedWeights c = new ConvertedWeights(repack);
         try {
             List<LayerWeights> layers = new ArrayList<>();
             for (LayerWeights l : mapped.layers()) {

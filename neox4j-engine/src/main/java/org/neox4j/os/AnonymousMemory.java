@@ -22,18 +22,15 @@ public final class AnonymousMemory {
     private static final int PROT_WRITE = 2;
     private static final int MAP_PRIVATE = 2;
     private static final int MAP_ANONYMOUS = 0x20;
-    private static final int MADV_HUGEPAGE = 14;
     /** Below this, the arena's allocator is as good. */
     private static final long MIN_BYTES = 1L << 20;
 
     private static final MethodHandle MMAP;
     private static final MethodHandle MUNMAP;
-    private static final MethodHandle MADVISE;
 
     static {
         MethodHandle mmap = null;
         MethodHandle munmap = null;
-        MethodHandle madvise = null;
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
@@ -42,14 +39,11 @@ public final class AnonymousMemory {
                     ValueLayout.JAVA_LONG));
             munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-            madvise = linker.downcallHandle(libc.find("madvise").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
         } catch (RuntimeException | LinkageError e) {
             mmap = null; // not Linux, or native access denied: the arena allocates instead
         }
         MMAP = mmap;
         MUNMAP = mmap == null ? null : munmap;
-        MADVISE = mmap == null ? null : madvise;
     }
 
     private AnonymousMemory() {
@@ -70,13 +64,10 @@ public final class AnonymousMemory {
         if (address.address() == -1L || address.address() == 0L) { // MAP_FAILED
             return arena.allocate(bytes, 64);
         }
-        try {
-            int ignored = (int) MADVISE.invokeExact(address, bytes, MADV_HUGEPAGE); // advice only: refusal is fine
-        } catch (Throwable t) {
-            // no huge pages: still correct
-        }
         long start = address.address();
-        return address.reinterpret(bytes, arena, segment -> unmap(start, bytes));
+        MemorySegment mapped = address.reinterpret(bytes, arena, segment -> unmap(start, bytes));
+        NativeMemory.madvise(mapped, NativeMemory.MADV_HUGEPAGE); // advice only: without huge pages it is still correct
+        return mapped;
     }
 
     private static void unmap(long start, long bytes) {

@@ -20,6 +20,8 @@ public final class NativeMemory {
     public static final int MADV_SEQUENTIAL = 2;
     public static final int MADV_WILLNEED = 3;
     public static final int MADV_DONTNEED = 4;
+    /** Back the range with transparent huge pages where the kernel can. */
+    public static final int MADV_HUGEPAGE = 14;
     public static final int POSIX_FADV_WILLNEED = 3;
     public static final int POSIX_FADV_DONTNEED = 4;
     public static final long PAGE = 4096;

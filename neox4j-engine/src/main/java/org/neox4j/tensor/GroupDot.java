@@ -49,11 +49,7 @@ public final class GroupDot {
     public static void quantize(float[] x, int off, int n, short[] xq, float[] dx, short[] xc) {
         for (int b = 0; b < n / 32; b++) {
             int at = off + 32 * b;
-            float amax = 0f;
-            for (int j = 0; j < 32; j++) {
-                amax = Math.max(amax, Math.abs(x[at + j]));
-            }
-            float d = amax / 127;
+            float d = Quantize.q8_0Scale(x, at);
             float id = d != 0f ? 1.0f / d : 0f;
             dx[at / 32] = Float.float16ToFloat(Float.floatToFloat16(d));
             int low = 0;

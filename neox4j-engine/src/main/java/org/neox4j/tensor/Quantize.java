@@ -63,16 +63,21 @@ public final class Quantize {
     }
 
     static void q8_0Block(float[] x, int off, MemorySegment dst, long at) {
-        float amax = 0f;
-        for (int j = 0; j < 32; j++) {
-            amax = Math.max(amax, Math.abs(x[off + j]));
-        }
-        float d = amax / 127;
+        float d = q8_0Scale(x, off);
         float id = d != 0f ? 1.0f / d : 0f;
         dst.set(I16, at, Float.floatToFloat16(d));
         for (int j = 0; j < 32; j++) {
             dst.set(ValueLayout.JAVA_BYTE, at + 2 + j, (byte) roundf(x[off + j] * id));
         }
+    }
+
+    /** Q8_0's scale of the 32 values at {@code x[off..]}, before f16 rounding: {@code amax/127}. */
+    static float q8_0Scale(float[] x, int off) {
+        float amax = 0f;
+        for (int j = 0; j < 32; j++) {
+            amax = Math.max(amax, Math.abs(x[off + j]));
+        }
+        return amax / 127;
     }
 
     static void q4_0Block(float[] x, int off, MemorySegment dst, long at) {
