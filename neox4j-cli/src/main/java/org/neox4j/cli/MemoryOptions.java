@@ -1,8 +1,12 @@
 package org.neox4j.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.neox4j.model.LoadOptions;
 import org.neox4j.model.MemoryMode;
 import org.neox4j.os.MemoryInfo;
+import org.neox4j.os.UserCache;
 import picocli.CommandLine.Option;
 
 /** The memory mode options of every command that loads a model (see docs/MEMORY.md), and --verbose reporting. */
@@ -23,12 +27,28 @@ final class MemoryOptions {
                 "regrouping them for the faster decode kernel, which also quantizes activations to 8 bits as llama.cpp does."})
     boolean noRepack;
 
+    @Option(names = "--repack-cache", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
+            description = {"With --memory mmap: regroup the Q4_0 matrices for the faster decode kernel once, into a file in DIR",
+                "(default: $NEOX4J_CACHE/repacked or ~/.cache/neox4j/repacked), and map that file at this and later loads:",
+                "the decode speed of --memory resident with the memory and start-up time of mapping. The file is as large as",
+                "the model's Q4_0 matrices; it is written again when the model file changes."})
+    String repackCache;
+
     @Option(names = {"-v", "--verbose"}, description = "Report load time, what the memory mode keeps resident and peak RSS on stderr.")
     boolean verbose;
 
     /** {@code options} with the memory mode and budget given on the command line. */
     LoadOptions apply(LoadOptions options) {
         LoadOptions result = options.withMemory(memory).withRepack(!noRepack);
+        if (verbose || ProgressBar.stderrIsTerminal()) {
+            result = result.withProgress(ProgressBar.bytes(new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+        }
+        if (repackCache != null) {
+            if (memory != MemoryMode.MMAP || noRepack) {
+                throw new IllegalArgumentException("--repack-cache applies to --memory mmap (the default), without --no-repack");
+            }
+            result = result.withRepackCache(repackCache.isEmpty() ? UserCache.root().resolve("repacked") : Path.of(repackCache));
+        }
         if (maxResident != null) {
             if (memory != MemoryMode.STREAM) {
                 throw new IllegalArgumentException("--max-resident applies to --memory stream only");

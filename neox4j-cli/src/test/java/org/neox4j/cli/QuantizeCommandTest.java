@@ -45,6 +45,32 @@ class QuantizeCommandTest {
     }
 
     @Test
+    void q4_0GgufGeneratesTheSameFromItsRepackCache() throws Exception {
+        try (GoldenModel golden = GoldenModel.open("tiny-parallel")) {
+            Path out = dir.resolve("tiny-q4_0.gguf");
+            assertEquals(0, CliRun.run("quantize", "--model", golden.dir().toString(), "--dtype", "q4_0", "--out", out.toString()).exitCode());
+            CliRun resident = CliRun.run("generate", "--model", out.toString(), "--prompt", "Hello", "--greedy", "-n", "8",
+                    "--memory", "resident");
+            Path cache = dir.resolve("repacked");
+            for (String load : new String[] {"written at this load", "mapped from"}) {
+                CliRun g = CliRun.run("generate", "--model", out.toString(), "--prompt", "Hello", "--greedy", "-n", "8",
+                        "--repack-cache", cache.toString(), "--verbose");
+                assertEquals(0, g.exitCode(), g.err());
+                assertEquals(resident.out(), g.out(), "the resident mode's kernel, from the cache file");
+                assertTrue(g.err().contains("Q4_0 matrices regrouped for the decode kernel, mapped from " + cache)
+                        && g.err().contains(load), g.err());
+            }
+            try (var files = Files.list(cache)) {
+                assertEquals(1, files.count());
+            }
+            CliRun wrong = CliRun.run("generate", "--model", out.toString(), "--prompt", "Hello", "--memory", "resident",
+                    "--repack-cache", cache.toString());
+            assertEquals(1, wrong.exitCode());
+            assertTrue(wrong.err().contains("--repack-cache applies to --memory mmap (the default), without --no-repack"), wrong.err());
+        }
+    }
+
+    @Test
     void errorsAreOneLine() throws Exception {
         Path bad = dir.resolve("bad.gguf");
         Files.write(bad, "GGUF\u0001\0\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));

@@ -17,22 +17,23 @@ public final class NeoxModel implements AutoCloseable {
     private final GptNeoX network;
     private final WorkerPool pool;
     private final Path tokenizerFile;
-    private final ResidentWeights resident;
     private final LayerResidency residency;
     private final String memoryReport;
-    /** Weights re-encoded at load ({@link LoadOptions#weightsDtype()}), or null. */
-    private final ConvertedWeights converted;
+    /**
+     * What holds weights beside the store, or null: their copies in RAM (resident mode, or
+     * re-encoded at load) or the mapped repack cache.
+     */
+    private final AutoCloseable weightMemory;
 
     private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile,
-            ResidentWeights resident, LayerResidency residency, ConvertedWeights converted, String memoryReport) {
-        this.converted = converted;
+            AutoCloseable weightMemory, LayerResidency residency, String memoryReport) {
+        this.weightMemory = weightMemory;
         this.path = path;
         this.config = config;
         this.store = store;
         this.network = network;
         this.pool = pool;
         this.tokenizerFile = tokenizerFile;
-        this.resident = resident;
         this.residency = residency;
         this.memoryReport = memoryReport;
     }
@@ -53,50 +54,72 @@ public final class NeoxModel implements AutoCloseable {
             LoadOptions options) {
         WorkerPool pool = null;
         LayerResidency residency = LayerResidency.NONE;
-        ResidentWeights resident = null;
-        ConvertedWeights converted = null;
+        AutoCloseable weightMemory = null;
         try {
             pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
             ModelWeights weights = WeightLoader.load(store, config, layout, options.part());
+            String report;
             if (options.weightsDtype() != null) {
                 // converted weights live in RAM already, so resident mode has nothing left to copy
-                converted = ConvertedWeights.of(weights, options.weightsDtype(), pool, options.repack());
+                ConvertedWeights converted = ConvertedWeights.of(weights, options.weightsDtype(), pool, options.repack());
+                weightMemory = converted;
                 weights = converted.weights();
+                report = "converted: weight matrices re-encoded as " + options.weightsDtype().cliName()
+                        + " at load, " + StreamingResidency.gib(weights.bytesPerToken()
+                        + (weights.embedIn() == null || weights.embedIn() == weights.embedOut() ? 0 : weights.embedIn().byteSize()))
+                        + " in RAM";
+            } else {
+                report = switch (options.memory()) {
+                    case MMAP -> {
+                        String mapped = "mmap: weights mapped from " + store.source() + "; the OS pages them in on first use and may"
+                                + " keep all of them resident";
+                        RepackCache cache = options.repackCache() == null ? null
+                                : RepackCache.open(weights, store, options.repackCache(), pool, options.progress());
+                        if (cache == null) {
+                            yield mapped + (options.repackCache() == null ? "" : "; no Q4_0 matrix to regroup");
+                        }
+                        weightMemory = cache;
+                        weights = cache.weights();
+                        yield mapped + "; " + cache.describe();
+                    }
+                    case RESIDENT -> {
+                        ResidentWeights resident = ResidentWeights.copy(weights, store.source(), pool, options.repack(),
+                                options.progress());
+                        weightMemory = resident;
+                        weights = resident.weights();
+                        yield "resident: " + StreamingResidency.gib(resident.bytes()) + " of weights copied into RAM at load";
+                    }
+                    case STREAM -> {
+                        residency = new StreamingResidency(weights, config.numLayers(), store, streamBudget(options));
+                        yield residency.describe();
+                    }
+                };
             }
-            String report = converted != null ? "converted: weight matrices re-encoded as " + options.weightsDtype().cliName()
-                    + " at load, " + StreamingResidency.gib(weights.bytesPerToken()
-                    + (weights.embedIn() == null || weights.embedIn() == weights.embedOut() ? 0 : weights.embedIn().byteSize()))
-                    + " in RAM" : switch (options.memory()) {
-                case MMAP -> "mmap: weights mapped from " + store.source() + "; the OS pages them in on first use and may keep"
-                        + " all of them resident";
-                case RESIDENT -> {
-                    resident = ResidentWeights.copy(weights, store.source(), pool, options.repack());
-                    weights = resident.weights();
-                    yield "resident: " + StreamingResidency.gib(resident.bytes()) + " of weights copied into RAM at load";
+            if (weightMemory instanceof ResidentWeights || weightMemory instanceof ConvertedWeights) {
+                if (!weights.layers().isEmpty() && weights.layers().getFirst().mlpUp().layout() == Tensor.Layout.ROW_GROUPS) {
+                    report += "; Q4_0 matrices regrouped for the decode kernel (--no-repack to keep GGML's layout)";
                 }
-                case STREAM -> {
-                    residency = new StreamingResidency(weights, config.numLayers(), store, streamBudget(options));
-                    yield residency.describe();
-                }
-            };
-            if (!weights.layers().isEmpty() && weights.layers().getFirst().mlpUp().layout() == Tensor.Layout.ROW_GROUPS) {
-                report += "; Q4_0 matrices regrouped for the decode kernel (--no-repack to keep GGML's layout)";
             }
             return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool, residency), pool, tokenizerFile,
-                    resident, residency, converted, report);
+                    weightMemory, residency, report);
         } catch (RuntimeException e) {
             residency.close();
-            if (resident != null) {
-                resident.close();
-            }
-            if (converted != null) {
-                converted.close();
-            }
+            closeQuietly(weightMemory);
             store.close();
             if (pool != null) {
                 pool.close();
             }
             throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing frees memory; nothing to report beside the failure being thrown
+            }
         }
     }
 
@@ -142,12 +165,7 @@ public final class NeoxModel implements AutoCloseable {
     @Override
     public void close() {
         residency.close();
-        if (resident != null) {
-            resident.close();
-        }
-        if (converted != null) {
-            converted.close();
-        }
+        closeQuietly(weightMemory);
         pool.close();
         store.close();
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import org.neox4j.Neox4jException;
+import org.neox4j.ProgressListener;
 import org.neox4j.os.AnonymousMemory;
 import org.neox4j.os.MemoryInfo;
 import org.neox4j.os.NativeMemory;
@@ -17,14 +18,18 @@ import org.neox4j.tensor.WorkerPool;
 
 /**
  * The weight matrices of a loaded model (or of its part) copied into RAM, off-heap, for
- * {@link MemoryMode#RESIDENT}: afterwards no weight depends on the file or the page cache. The
- * copy of a Q4_0 matrix is row-grouped for the decode kernel ({@link LoadOptions#repack()}). The
- * copy is refused before anything is allocated when the machine's available memory
- * ({@code MemAvailable}) cannot hold it. Closing frees the copies.
+ * {@link MemoryMode#RESIDENT}: afterwards every matrix a token reads in full is in RAM, none
+ * depends on the file or the page cache. The input embedding table (untied) stays mapped: a
+ * token reads one row of it, and copying it would add its whole size to the process (0.17 GB at
+ * 20B in Q4_0) for nothing. The copy of a Q4_0 matrix is row-grouped for the decode kernel
+ * ({@link LoadOptions#repack()}). The copy is refused before anything is allocated when the
+ * machine's available memory ({@code MemAvailable}) cannot hold it. Closing frees the copies.
  */
 final class ResidentWeights implements AutoCloseable {
     /** Kept free beside the weights for the JVM, activations and the KV cache of a short context. */
     static final long HEADROOM = 512L << 20;
+    /** Plain copies go in slices of this size, each slice's mapped pages dropped once copied. */
+    private static final long COPY_SLICE = 32L << 20;
 
     private final Arena arena = Arena.ofShared();
     private final long bytes;
@@ -32,31 +37,34 @@ final class ResidentWeights implements AutoCloseable {
 
     private final WorkerPool pool;
     private final boolean repack;
+    private final ProgressListener progress;
 
-    private ResidentWeights(long bytes, WorkerPool pool, boolean repack) {
+    private ResidentWeights(long bytes, WorkerPool pool, boolean repack, ProgressListener progress) {
         this.bytes = bytes;
         this.pool = pool;
         this.repack = repack;
+        this.progress = progress;
     }
 
-    static ResidentWeights copy(ModelWeights mapped, String source, WorkerPool pool, boolean repack) {
-        return copy(mapped, source, MemoryInfo.available(), pool, repack);
+    static ResidentWeights copy(ModelWeights mapped, String source, WorkerPool pool, boolean repack, ProgressListener progress) {
+        return copy(mapped, source, MemoryInfo.available(), pool, repack, progress);
     }
 
     static ResidentWeights copy(ModelWeights mapped, String source, OptionalLong available) {
-        return copy(mapped, source, available, WorkerPool.single(), false);
+        return copy(mapped, source, available, WorkerPool.single(), false, ProgressListener.NONE);
     }
 
     /** @param repack whether Q4_0 matrices are made row-grouped ({@link RowGroups}) as they are copied */
-    static ResidentWeights copy(ModelWeights mapped, String source, OptionalLong available, WorkerPool pool, boolean repack) {
-        long total = mapped.bytesPerToken() + (mapped.embedIn() == null || mapped.embedIn() == mapped.embedOut() ? 0
-                : mapped.embedIn().byteSize());
+    static ResidentWeights copy(ModelWeights mapped, String source, OptionalLong available, WorkerPool pool, boolean repack,
+            ProgressListener progress) {
+        long total = mapped.bytesPerToken();
         if (available.isPresent() && total + HEADROOM > available.getAsLong()) {
             throw new Neox4jException(String.format(Locale.ROOT, "%s: --memory resident needs %s for the weights plus %s headroom,"
                     + " but only %s is available (MemAvailable); use --memory mmap (the default) or --memory stream --max-resident SIZE",
                     source, StreamingResidency.gib(total), StreamingResidency.gib(HEADROOM), StreamingResidency.gib(available.getAsLong())));
         }
-        ResidentWeights r = new ResidentWeights(total, pool, repack);
+        ResidentWeights r = new ResidentWeights(total, pool, repack, progress);
+        progress.start("copying weights into RAM", total);
         try {
             List<LayerWeights> layers = new ArrayList<>();
             for (LayerWeights l : mapped.layers()) {
@@ -64,14 +72,16 @@ final class ResidentWeights implements AutoCloseable {
                         r.copy(l.attnOut()), l.attnOutBias(), l.postAttnNormWeight(), l.postAttnNormBias(),
                         r.copy(l.mlpUp()), l.mlpUpBias(), r.copy(l.mlpDown()), l.mlpDownBias()));
             }
-            Tensor embedIn = r.copy(mapped.embedIn());
-            Tensor embedOut = mapped.embedOut() == mapped.embedIn() ? embedIn : r.copy(mapped.embedOut());
+            Tensor embedOut = r.copy(mapped.embedOut());
+            Tensor embedIn = mapped.embedIn() == mapped.embedOut() ? embedOut : mapped.embedIn();
             r.weights = new ModelWeights(embedIn, layers, mapped.finalNormWeight(), mapped.finalNormBias(), embedOut,
                     mapped.qkvLayout(), mapped.firstLayer());
             return r;
         } catch (RuntimeException | OutOfMemoryError e) {
             r.close();
             throw e;
+        } finally {
+            progress.finish();
         }
     }
 
@@ -79,6 +89,7 @@ final class ResidentWeights implements AutoCloseable {
         if (t == null) {
             return null;
         }
+        progress.advance(t.byteSize());
         if (repack && t.dtype() == DType.Q4_0 && RowGroups.supports(DType.Q4_0, t.cols())) {
             Tensor grouped = RowGroups.pack(t, arena, pool);
             if (grouped != null) {
@@ -87,9 +98,14 @@ final class ResidentWeights implements AutoCloseable {
             }
         }
         MemorySegment ram = AnonymousMemory.allocate(arena, t.byteSize());
-        ram.copyFrom(t.data());
-        // The mapped pages were only read to copy them: drop them from this process.
-        NativeMemory.madvise(t.data(), NativeMemory.MADV_DONTNEED);
+        // The mapped pages are only read to copy them: each slice's are dropped from this process
+        // once copied, so at most one slice of the file is mapped beside the copies (the Q8_0 head
+        // of 20B is 0.33 GB).
+        for (long at = 0; at < t.byteSize(); at += COPY_SLICE) {
+            long n = Math.min(COPY_SLICE, t.byteSize() - at);
+            MemorySegment.copy(t.data(), at, ram, at, n);
+            NativeMemory.madvise(t.data().asSlice(at, n), NativeMemory.MADV_DONTNEED);
+        }
         return new Tensor(t.name(), t.dtype(), t.shape(), ram);
     }
 

@@ -71,13 +71,38 @@ public final class RowGroups {
      * finite scales, so such a matrix stays in the plain layout, whose kernels decode them exactly.
      */
     public static Tensor pack(Tensor src, Arena arena, WorkerPool pool) {
+        MemorySegment dst = AnonymousMemory.allocate(arena, byteSize(src));
+        return packInto(src, dst, pool) ? grouped(src, dst) : null;
+    }
+
+    /** Bytes of {@code src} row-grouped (those of its Q4_0 encoding: grouping only permutes them). */
+    public static long byteSize(Tensor src) {
+        checkGroupable(src);
+        return DType.Q4_0.byteSize(src.cols()) * src.rows();
+    }
+
+    /** The tensor over {@code data}, which holds {@code src} row-grouped (from {@link #packInto}). */
+    public static Tensor grouped(Tensor src, MemorySegment data) {
+        if (data.byteSize() != byteSize(src)) {
+            throw new IllegalArgumentException("tensor " + src.name() + ": " + data.byteSize() + " bytes for "
+                    + byteSize(src) + " bytes of row groups");
+        }
+        return new Tensor(src.name(), DType.Q4_0, src.shape(), data, Tensor.Layout.ROW_GROUPS);
+    }
+
+    /**
+     * Writes {@code src} row-grouped into {@code dst} ({@link #byteSize} bytes; any memory, e.g. a
+     * file mapping), as {@link #pack}; false when some block scale is not finite (then {@code dst}
+     * is not a valid grouped matrix).
+     */
+    public static boolean packInto(Tensor src, MemorySegment dst, WorkerPool pool) {
         int rows = src.rows();
         int cols = src.cols();
-        if (!supports(DType.Q4_0, cols)) {
-            throw new IllegalArgumentException("tensor " + src.name() + ": rows of " + cols + " values are not whole Q4_0 blocks");
-        }
         long rowBytes = DType.Q4_0.byteSize(cols);
-        MemorySegment dst = AnonymousMemory.allocate(arena, rowBytes * rows);
+        if (dst.byteSize() != byteSize(src)) {
+            throw new IllegalArgumentException("tensor " + src.name() + ": " + dst.byteSize() + " bytes for "
+                    + byteSize(src) + " bytes of row groups");
+        }
         int groups = groups(rows);
         // per thread: 16 plain rows and one regrouped group on the heap, where byte loops run
         // several times faster than through segment accessors; each moves with one bulk copy
@@ -105,7 +130,13 @@ public final class RowGroups {
                 }
             }
         });
-        return nonFinite.get() ? null : new Tensor(src.name(), DType.Q4_0, src.shape(), dst, Tensor.Layout.ROW_GROUPS);
+        return !nonFinite.get();
+    }
+
+    private static void checkGroupable(Tensor src) {
+        if (!supports(DType.Q4_0, src.cols())) {
+            throw new IllegalArgumentException("tensor " + src.name() + ": rows of " + src.cols() + " values are not whole Q4_0 blocks");
+        }
     }
 
     private static void plainRow(Tensor src, int r, int cols, long rowBytes, float[] row, byte[] dst, int at) {

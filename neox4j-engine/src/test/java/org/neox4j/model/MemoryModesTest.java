@@ -2,9 +2,11 @@ package org.neox4j.model;
 
 import org.neox4j.loader.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -13,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.neox4j.Neox4jException;
 import org.neox4j.tensor.DType;
+import org.neox4j.tensor.Tensor;
 import org.neox4j.testing.Approx;
 import org.neox4j.testing.GgufFixtures;
 import org.neox4j.testing.GoldenModel;
@@ -67,12 +70,34 @@ class MemoryModesTest {
     }
 
     @Test
+    void residentModeCopiesEveryMatrixATokenReadsInFullAndMapsTheInputEmbedding() {
+        try (GoldenModel golden = GoldenModel.open("tiny-parallel");
+             NeoxModel model = ModelLoader.load(GgufFixtures.gguf(golden.dir(), DType.F32),
+                     LoadOptions.defaults().withThreads(1).withMemory(MemoryMode.RESIDENT))) {
+            MemorySegment mapping = model.store().mappedFiles().getFirst().mapping();
+            ModelWeights w = model.weights();
+            assertTrue(within(mapping, w.embedIn().data()), "the input embedding is read a row per token: it stays mapped");
+            assertFalse(within(mapping, w.embedOut().data()), "the head is copied");
+            for (LayerWeights layer : w.layers()) {
+                for (Tensor matrix : List.of(layer.qkv(), layer.attnOut(), layer.mlpUp(), layer.mlpDown())) {
+                    assertFalse(within(mapping, matrix.data()), matrix.name() + " is copied");
+                }
+            }
+            assertTrue(model.memoryReport().startsWith("resident: " + StreamingResidency.gib(w.bytesPerToken())), model.memoryReport());
+        }
+    }
+
+    private static boolean within(MemorySegment outer, MemorySegment inner) {
+        return inner.address() >= outer.address() && inner.address() + inner.byteSize() <= outer.address() + outer.byteSize();
+    }
+
+    @Test
     void residentCopyIsRefusedWhenItCannotFit() {
         try (GoldenModel golden = GoldenModel.open("tiny-parallel");
              NeoxModel mapped = ModelLoader.load(GgufFixtures.gguf(golden.dir(), DType.F32), LoadOptions.defaults().withThreads(1))) {
             Neox4jException e = assertThrows(Neox4jException.class,
                     () -> ResidentWeights.copy(mapped.weights(), mapped.store().source(), OptionalLong.of(100L << 20)));
-            assertTrue(e.getMessage().contains("--memory resident needs 0.02 GiB for the weights plus 0.50 GiB headroom,"
+            assertTrue(e.getMessage().contains("--memory resident needs 0.01 GiB for the weights plus 0.50 GiB headroom,"
                     + " but only 0.10 GiB is available (MemAvailable); use --memory mmap"), e.getMessage());
         }
     }

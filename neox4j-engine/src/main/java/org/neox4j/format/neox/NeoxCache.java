@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.neox4j.ProgressListener;
 import org.neox4j.format.safetensors.SafetensorsWriter;
+import org.neox4j.os.UserCache;
 
 /**
  * A converted copy of a GPT-NeoX checkpoint, made once and reused: the Hugging Face directory
@@ -30,15 +31,7 @@ public final class NeoxCache {
     }
 
     public static Path root() {
-        String prop = System.getProperty("neox4j.cache");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop);
-        }
-        String env = System.getenv("NEOX4J_CACHE");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "neox4j");
+        return UserCache.root();
     }
 
     /** Where the converted copy of {@code checkpointDir} lives (whether or not it exists yet). */
