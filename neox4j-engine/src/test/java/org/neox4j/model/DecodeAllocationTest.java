@@ -15,7 +15,8 @@ import org.neox4j.loader.ModelLoader;
  * Steady-state decoding allocates nothing: once the JIT has compiled the kernels, a round of
  * 100 decode steps on the calling thread and the pool's workers together allocates (almost) no
  * heap bytes, counted by the JVM's per-thread allocation counters. Until C2 compiles them, the
- * Vector API's fallback code allocates, so rounds repeat until one is clean (at most 40); one
+ * Vector API's fallback code allocates, so rounds repeat until one is clean (up to 40 rounds or 60 s,
+ * whichever is longer); one
  * allocation per step (a lambda, a boxed vector, an iterator, a logits array) would show in
  * every round as thousands of bytes.
  */
@@ -33,7 +34,10 @@ class DecodeAllocationTest {
             int[] token = {1};
             long[] ids = threadIds();
             long best = Long.MAX_VALUE;
-            for (int round = 0; round < 40 && best >= 512; round++) {
+            // until one round is clean, for up to 40 rounds or 60 s, whichever is longer: on a loaded
+            // machine C2 may take longer than 40 rounds to compile the kernels (seen once in a full run)
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            for (int round = 0; (round < 40 || System.nanoTime() < deadline) && best >= 512; round++) {
                 KvCache cache = net.newCache(110);
                 net.forwardLast(cache, new int[] {5, 6, 7, 8, 9, 10, 11}, logits);
                 long before = sum(mx.getThreadAllocatedBytes(ids));
