@@ -1,8 +1,6 @@
 package org.neox4j.model;
 
 import java.lang.foreign.Arena;
-import java.util.ArrayList;
-import java.util.List;
 import org.neox4j.tensor.Convert;
 import org.neox4j.tensor.DType;
 import org.neox4j.tensor.RowGroups;
@@ -34,16 +32,7 @@ final class ConvertedWeights implements AutoCloseable {
     static ConvertedWeights of(ModelWeights mapped, DType type, WorkerPool pool, boolean repack) {
         ConvertedWeights c = new ConvertedWeights(repack);
         try {
-            List<LayerWeights> layers = new ArrayList<>();
-            for (LayerWeights l : mapped.layers()) {
-                layers.add(new LayerWeights(l.inputNormWeight(), l.inputNormBias(), c.convert(l.qkv(), type, pool), l.qkvBias(),
-                        c.convert(l.attnOut(), type, pool), l.attnOutBias(), l.postAttnNormWeight(), l.postAttnNormBias(),
-                        c.convert(l.mlpUp(), type, pool), l.mlpUpBias(), c.convert(l.mlpDown(), type, pool), l.mlpDownBias()));
-            }
-            Tensor embedIn = c.convert(mapped.embedIn(), type, pool);
-            Tensor embedOut = mapped.embedOut() == mapped.embedIn() ? embedIn : c.convert(mapped.embedOut(), type, pool);
-            c.weights = new ModelWeights(embedIn, layers, mapped.finalNormWeight(), mapped.finalNormBias(), embedOut,
-                    mapped.qkvLayout(), mapped.firstLayer());
+            c.weights = mapped.withMatrices(t -> c.convert(t, type, pool), true);
             return c;
         } catch (RuntimeException | OutOfMemoryError e) {
             c.close();

@@ -1,5 +1,7 @@
 package org.neox4j.model;
 
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.neox4j.tensor.Tensor;
 
 /**
@@ -20,6 +22,17 @@ public record LayerWeights(
         float[] mlpUpBias,
         Tensor mlpDown,
         float[] mlpDownBias) {
+
+    /** The four matrices, in the order the forward pass uses them. */
+    public List<Tensor> matrices() {
+        return List.of(qkv, attnOut, mlpUp, mlpDown);
+    }
+
+    /** This layer with each of its four matrices replaced by {@code f} of it (norms and biases shared). */
+    public LayerWeights withMatrices(UnaryOperator<Tensor> f) {
+        return new LayerWeights(inputNormWeight, inputNormBias, f.apply(qkv), qkvBias, f.apply(attnOut), attnOutBias,
+                postAttnNormWeight, postAttnNormBias, f.apply(mlpUp), mlpUpBias, f.apply(mlpDown), mlpDownBias);
+    }
 
     /** Bytes of this layer's matrices in storage. */
     public long matrixBytes() {

@@ -1,6 +1,8 @@
 package org.neox4j.model;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.neox4j.Neox4jException;
 import org.neox4j.tensor.Tensor;
 
@@ -48,6 +50,22 @@ public record ModelWeights(
                     + firstLayer + "-" + endLayer());
         }
         return layers.get(index - firstLayer);
+    }
+
+    /**
+     * These weights with each matrix a token reads in full (the layers' four, the head) replaced
+     * by {@code f} of it, and the input embedding too when {@code alsoEmbedIn}; a head tied to the
+     * input embedding stays tied. Norms and biases are shared. {@code f} is not called for absent
+     * (null) matrices.
+     */
+    public ModelWeights withMatrices(UnaryOperator<Tensor> f, boolean alsoEmbedIn) {
+        List<LayerWeights> replaced = new ArrayList<>(layers.size());
+        for (LayerWeights l : layers) {
+            replaced.add(l.withMatrices(f));
+        }
+        Tensor head = embedOut == null ? null : f.apply(embedOut);
+        Tensor input = embedIn == embedOut ? head : embedIn == null || !alsoEmbedIn ? embedIn : f.apply(embedIn);
+        return new ModelWeights(input, replaced, finalNormWeight, finalNormBias, head, qkvLayout, firstLayer);
     }
 
     /** Bytes a decode step reads: every layer matrix held and the head (one embedding row is negligible). */

@@ -23,6 +23,7 @@ import org.neox4j.Neox4jException;
 import org.neox4j.ProgressListener;
 import org.neox4j.format.MappedFile;
 import org.neox4j.format.TensorStore;
+import org.neox4j.os.AnonymousMemory;
 import org.neox4j.os.NativeMemory;
 import org.neox4j.tensor.DType;
 import org.neox4j.tensor.RowGroups;
@@ -116,7 +117,7 @@ final class RepackCache implements AutoCloseable {
     private static List<Tensor> groupable(ModelWeights w) {
         List<Tensor> out = new ArrayList<>();
         for (LayerWeights l : w.layers()) {
-            for (Tensor t : List.of(l.qkv(), l.attnOut(), l.mlpUp(), l.mlpDown())) {
+            for (Tensor t : l.matrices()) {
                 addIfGroupable(out, t);
             }
         }
@@ -206,25 +207,30 @@ final class RepackCache implements AutoCloseable {
                         StreamingResidency.gib(end), file.getParent(), StreamingResidency.gib(usable)));
             }
             progress.start("regrouping Q4_0 matrices into " + file.getFileName(), data);
+            // Each matrix is regrouped in RAM and written with FileChannel.write, not through a
+            // writable mapping: a full disk is then an IOException, where a mapping's writes would
+            // fault; one matrix is resident at a time.
             try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE);
-                 Arena arena = Arena.ofShared()) { // the pool's threads write into it
-                MemorySegment out = channel.map(FileChannel.MapMode.READ_WRITE, 0, end, arena);
+                    StandardOpenOption.WRITE)) {
                 for (int i = 0; i < matrices.size(); i++) {
                     Tensor t = matrices.get(i);
-                    MemorySegment region = out.asSlice(offsets[i], RowGroups.byteSize(t));
-                    if (!RowGroups.packInto(t, region, pool)) {
-                        offsets[i] = -1; // a non-finite scale: this matrix stays in the model's layout
+                    try (Arena arena = Arena.ofShared()) { // the pool's threads write into it
+                        MemorySegment grouped = AnonymousMemory.allocate(arena, RowGroups.byteSize(t));
+                        if (RowGroups.packInto(t, grouped, pool)) {
+                            writeFully(channel, grouped, offsets[i]);
+                        } else {
+                            offsets[i] = -1; // a non-finite scale: this matrix stays in the model's layout
+                        }
+                        NativeMemory.madvise(t.data(), NativeMemory.MADV_DONTNEED); // the model's pages were only read
+                        progress.advance(grouped.byteSize());
                     }
-                    region.force();
-                    // both only passed through: keep neither the model's pages nor the written ones in this process
-                    NativeMemory.madvise(t.data(), NativeMemory.MADV_DONTNEED);
-                    NativeMemory.madvise(region, NativeMemory.MADV_DONTNEED);
-                    progress.advance(region.byteSize());
                 }
-                byte[] header = header(matrices, key, offsets);
-                MemorySegment.copy(header, 0, out, ValueLayout.JAVA_BYTE, 0, header.length);
-                out.force();
+                writeFully(channel, MemorySegment.ofArray(header(matrices, key, offsets)), 0);
+                channel.truncate(end);
+                if (channel.size() < end) { // the last matrix left out: extend the file to its recorded size
+                    channel.write(java.nio.ByteBuffer.allocate(1), end - 1);
+                }
+                channel.force(true);
             }
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -235,6 +241,16 @@ final class RepackCache implements AutoCloseable {
                 Files.deleteIfExists(partial);
             } catch (IOException ignored) {
                 // a leftover partial file is never read: its name is not a cache file's
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel channel, MemorySegment bytes, long at) throws IOException {
+        for (long done = 0; done < bytes.byteSize(); ) {
+            long n = Math.min(bytes.byteSize() - done, 64L << 20);
+            java.nio.ByteBuffer buffer = bytes.asSlice(done, n).asByteBuffer();
+            while (buffer.hasRemaining()) {
+                done += channel.write(buffer, at + done);
             }
         }
     }
@@ -265,7 +281,7 @@ final class RepackCache implements AutoCloseable {
                 }
                 grouped.put(t, RowGroups.grouped(t, segment.asSlice(e.offset(), e.size())));
             }
-            RepackCache cache = new RepackCache(arena, substitute(mapped, grouped), file, written);
+            RepackCache cache = new RepackCache(arena, mapped.withMatrices(t -> grouped.getOrDefault(t, t), false), file, written);
             arena = null;
             return cache;
         } catch (IOException e) {
@@ -310,20 +326,6 @@ final class RepackCache implements AutoCloseable {
             at += 16;
         }
         return entries;
-    }
-
-    /** {@code w} with each matrix that is a key of {@code grouped} replaced by its value. */
-    private static ModelWeights substitute(ModelWeights w, Map<Tensor, Tensor> grouped) {
-        List<LayerWeights> layers = new ArrayList<>();
-        for (LayerWeights l : w.layers()) {
-            layers.add(new LayerWeights(l.inputNormWeight(), l.inputNormBias(), grouped.getOrDefault(l.qkv(), l.qkv()), l.qkvBias(),
-                    grouped.getOrDefault(l.attnOut(), l.attnOut()), l.attnOutBias(), l.postAttnNormWeight(), l.postAttnNormBias(),
-                    grouped.getOrDefault(l.mlpUp(), l.mlpUp()), l.mlpUpBias(), grouped.getOrDefault(l.mlpDown(), l.mlpDown()),
-                    l.mlpDownBias()));
-        }
-        Tensor embedOut = w.embedOut() == null ? null : grouped.getOrDefault(w.embedOut(), w.embedOut());
-        Tensor embedIn = w.embedIn() == w.embedOut() ? embedOut : w.embedIn();
-        return new ModelWeights(embedIn, layers, w.finalNormWeight(), w.finalNormBias(), embedOut, w.qkvLayout(), w.firstLayer());
     }
 
     /** A cache file that does not belong to the model or is damaged: it is written again. */

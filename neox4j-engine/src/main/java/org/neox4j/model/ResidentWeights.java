@@ -2,8 +2,6 @@ package org.neox4j.model;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import org.neox4j.Neox4jException;
@@ -66,16 +64,7 @@ final class ResidentWeights implements AutoCloseable {
         ResidentWeights r = new ResidentWeights(total, pool, repack, progress);
         progress.start("copying weights into RAM", total);
         try {
-            List<LayerWeights> layers = new ArrayList<>();
-            for (LayerWeights l : mapped.layers()) {
-                layers.add(new LayerWeights(l.inputNormWeight(), l.inputNormBias(), r.copy(l.qkv()), l.qkvBias(),
-                        r.copy(l.attnOut()), l.attnOutBias(), l.postAttnNormWeight(), l.postAttnNormBias(),
-                        r.copy(l.mlpUp()), l.mlpUpBias(), r.copy(l.mlpDown()), l.mlpDownBias()));
-            }
-            Tensor embedOut = r.copy(mapped.embedOut());
-            Tensor embedIn = mapped.embedIn() == mapped.embedOut() ? embedOut : mapped.embedIn();
-            r.weights = new ModelWeights(embedIn, layers, mapped.finalNormWeight(), mapped.finalNormBias(), embedOut,
-                    mapped.qkvLayout(), mapped.firstLayer());
+            r.weights = mapped.withMatrices(r::copy, false);
             return r;
         } catch (RuntimeException | OutOfMemoryError e) {
             r.close();
@@ -86,9 +75,6 @@ final class ResidentWeights implements AutoCloseable {
     }
 
     private Tensor copy(Tensor t) {
-        if (t == null) {
-            return null;
-        }
         progress.advance(t.byteSize());
         if (repack && t.dtype() == DType.Q4_0 && RowGroups.supports(DType.Q4_0, t.cols())) {
             Tensor grouped = RowGroups.pack(t, arena, pool);
