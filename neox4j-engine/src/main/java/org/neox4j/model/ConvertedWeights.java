@@ -15,7 +15,7 @@ import org.neox4j.tensor.WorkerPool;
  * decode kernel unless asked not to ({@link LoadOptions#repack()}). Matrices whose rows are not whole blocks, and
  * the small float vectors (norms, biases), stay as they are. Closing frees the copies.
  */
-final class ConvertedWeights implements AutoCloseable {
+final class ConvertedWeights implements HeldWeights {
     private final Arena arena = Arena.ofShared();
     private ModelWeights weights;
     private final boolean repack;
@@ -53,7 +53,8 @@ final class ConvertedWeights implements AutoCloseable {
         return Convert.to(t, type, arena, pool);
     }
 
-    ModelWeights weights() {
+    @Override
+    public ModelWeights weights() {
         return weights;
     }
 

@@ -19,15 +19,12 @@ public final class NeoxModel implements AutoCloseable {
     private final Path tokenizerFile;
     private final LayerResidency residency;
     private final String memoryReport;
-    /**
-     * What holds weights beside the store, or null: their copies in RAM (resident mode, or
-     * re-encoded at load) or the mapped repack cache.
-     */
-    private final AutoCloseable weightMemory;
+    /** Weights held beside the store's mappings (copies in RAM, the mapped repack cache), or null. */
+    private final HeldWeights held;
 
     private NeoxModel(Path path, Config config, TensorStore store, GptNeoX network, WorkerPool pool, Path tokenizerFile,
-            AutoCloseable weightMemory, LayerResidency residency, String memoryReport) {
-        this.weightMemory = weightMemory;
+            HeldWeights held, LayerResidency residency, String memoryReport) {
+        this.held = held;
         this.path = path;
         this.config = config;
         this.store = store;
@@ -54,16 +51,15 @@ public final class NeoxModel implements AutoCloseable {
             LoadOptions options) {
         WorkerPool pool = null;
         LayerResidency residency = LayerResidency.NONE;
-        AutoCloseable weightMemory = null;
+        HeldWeights held = null;
         try {
             pool = options.threads() == 1 ? WorkerPool.single() : new WorkerPool(options.threads());
             ModelWeights weights = WeightLoader.load(store, config, layout, options.part());
             String report;
             if (options.weightsDtype() != null) {
                 // converted weights live in RAM already, so resident mode has nothing left to copy
-                ConvertedWeights converted = ConvertedWeights.of(weights, options.weightsDtype(), pool, options.repack());
-                weightMemory = converted;
-                weights = converted.weights();
+                held = ConvertedWeights.of(weights, options.weightsDtype(), pool, options.repack());
+                weights = held.weights();
                 report = "converted: weight matrices re-encoded as " + options.weightsDtype().cliName()
                         + " at load, " + StreamingResidency.gib(weights.bytesPerToken()
                         + (weights.embedIn() == null || weights.embedIn() == weights.embedOut() ? 0 : weights.embedIn().byteSize()))
@@ -78,14 +74,14 @@ public final class NeoxModel implements AutoCloseable {
                         if (cache == null) {
                             yield mapped + (options.repackCache() == null ? "" : "; no Q4_0 matrix to regroup");
                         }
-                        weightMemory = cache;
+                        held = cache;
                         weights = cache.weights();
                         yield mapped + "; " + cache.describe();
                     }
                     case RESIDENT -> {
                         ResidentWeights resident = ResidentWeights.copy(weights, store.source(), pool, options.repack(),
                                 options.progress());
-                        weightMemory = resident;
+                        held = resident;
                         weights = resident.weights();
                         yield "resident: " + StreamingResidency.gib(resident.bytes()) + " of weights copied into RAM at load";
                     }
@@ -95,31 +91,23 @@ public final class NeoxModel implements AutoCloseable {
                     }
                 };
             }
-            if (weightMemory instanceof ResidentWeights || weightMemory instanceof ConvertedWeights) {
-                if (!weights.layers().isEmpty() && weights.layers().getFirst().mlpUp().layout() == Tensor.Layout.ROW_GROUPS) {
-                    report += "; Q4_0 matrices regrouped for the decode kernel (--no-repack to keep GGML's layout)";
-                }
+            // (the repack cache describes its regrouping itself)
+            boolean copies = held instanceof ResidentWeights || held instanceof ConvertedWeights;
+            if (copies && !weights.layers().isEmpty() && weights.layers().getFirst().mlpUp().layout() == Tensor.Layout.ROW_GROUPS) {
+                report += "; Q4_0 matrices regrouped for the decode kernel (--no-repack to keep GGML's layout)";
             }
             return new NeoxModel(path, config, store, new GptNeoX(config, weights, pool, residency), pool, tokenizerFile,
-                    weightMemory, residency, report);
+                    held, residency, report);
         } catch (RuntimeException e) {
             residency.close();
-            closeQuietly(weightMemory);
+            if (held != null) {
+                held.close();
+            }
             store.close();
             if (pool != null) {
                 pool.close();
             }
             throw e;
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closing frees memory; nothing to report beside the failure being thrown
-            }
         }
     }
 
@@ -165,7 +153,9 @@ public final class NeoxModel implements AutoCloseable {
     @Override
     public void close() {
         residency.close();
-        closeQuietly(weightMemory);
+        if (held != null) {
+            held.close();
+        }
         pool.close();
         store.close();
     }

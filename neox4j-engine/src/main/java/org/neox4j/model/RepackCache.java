@@ -45,7 +45,7 @@ import org.neox4j.tensor.WorkerPool;
  * entries or size do not match (another model, a changed file, a truncated write) is written
  * again. The bytes themselves are not checksummed (that would read the whole file at every load).
  */
-final class RepackCache implements AutoCloseable {
+final class RepackCache implements HeldWeights {
     private static final byte[] MAGIC = "NEOX4JRG".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
     private static final long PAGE = 4096;
@@ -83,7 +83,6 @@ final class RepackCache implements AutoCloseable {
         }
         String key = key(store, matrices);
         Path file = dir.resolve(fileName(store) + "-" + key.substring(0, 16) + ".groups");
-        boolean written = false;
         if (Files.isRegularFile(file)) {
             try {
                 return map(mapped, matrices, key, file, false);
@@ -99,7 +98,8 @@ final class RepackCache implements AutoCloseable {
         }
     }
 
-    ModelWeights weights() {
+    @Override
+    public ModelWeights weights() {
         return weights;
     }
 

@@ -23,7 +23,7 @@ import org.neox4j.tensor.WorkerPool;
  * ({@link LoadOptions#repack()}). The copy is refused before anything is allocated when the
  * machine's available memory ({@code MemAvailable}) cannot hold it. Closing frees the copies.
  */
-final class ResidentWeights implements AutoCloseable {
+final class ResidentWeights implements HeldWeights {
     /** Kept free beside the weights for the JVM, activations and the KV cache of a short context. */
     static final long HEADROOM = 512L << 20;
     /** Plain copies go in slices of this size, each slice's mapped pages dropped once copied. */
@@ -95,7 +95,8 @@ final class ResidentWeights implements AutoCloseable {
         return new Tensor(t.name(), t.dtype(), t.shape(), ram);
     }
 
-    ModelWeights weights() {
+    @Override
+    public ModelWeights weights() {
         return weights;
     }
 
