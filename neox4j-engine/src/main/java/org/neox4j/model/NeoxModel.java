@@ -72,7 +72,9 @@ public final class NeoxModel implements AutoCloseable {
                         RepackCache cache = options.repackCache() == null ? null
                                 : RepackCache.open(weights, store, options.repackCache(), pool, options.progress());
                         if (cache == null) {
-                            yield mapped + (options.repackCache() == null ? "" : "; no Q4_0 matrix to regroup");
+                            yield mapped + (options.repackCache() != null ? "; no Q4_0 matrix to regroup"
+                                    : RepackCache.hasGroupable(weights) ? "; Q4_0 matrices in GGML's layout (--repack-cache or"
+                                    + " --memory resident regroup them for a faster decode kernel)" : "");
                         }
                         held = cache;
                         weights = cache.weights();

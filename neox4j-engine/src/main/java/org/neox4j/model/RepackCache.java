@@ -113,6 +113,11 @@ final class RepackCache implements HeldWeights {
         arena.close();
     }
 
+    /** Whether {@code w} has a Q4_0 matrix in GGML's layout that the group kernel could take. */
+    static boolean hasGroupable(ModelWeights w) {
+        return !groupable(w).isEmpty();
+    }
+
     /** The matrices a token reads in full that the group kernel can take, in a fixed order. */
     private static List<Tensor> groupable(ModelWeights w) {
         List<Tensor> out = new ArrayList<>();

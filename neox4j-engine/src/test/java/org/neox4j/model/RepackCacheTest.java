@@ -75,6 +75,10 @@ class RepackCacheTest {
             assertEquals(Tensor.Layout.ROW_GROUPS, model.weights().layers().getFirst().mlpUp().layout());
             resident = logits(model);
         }
+        try (NeoxModel model = ModelLoader.load(file, LoadOptions.defaults().withThreads(1))) {
+            assertTrue(model.memoryReport().endsWith("; Q4_0 matrices in GGML's layout (--repack-cache or --memory resident"
+                    + " regroup them for a faster decode kernel)"), "plain mapping points to the faster kernel: " + model.memoryReport());
+        }
         try (NeoxModel model = ModelLoader.load(file, cached(dir))) {
             assertTrue(model.memoryReport().startsWith("mmap: "), model.memoryReport());
             assertTrue(model.memoryReport().contains("(written at this load)"), model.memoryReport());
