@@ -211,7 +211,7 @@ final class RepackCache implements HeldWeights {
                                 + " directory (--repack-cache DIR) or load without it",
                         StreamingResidency.gib(end), file.getParent(), StreamingResidency.gib(usable)));
             }
-            progress.start("regrouping Q4_0 matrices into " + file.getFileName(), data);
+            progress.start("regrouping Q4_0 matrices", data);
             // Each matrix is regrouped in RAM and written with FileChannel.write, not through a
             // writable mapping: a full disk is then an IOException, where a mapping's writes would
             // fault; one matrix is resident at a time.
