@@ -286,6 +286,9 @@ final class RepackCache implements HeldWeights {
                 }
                 grouped.put(t, RowGroups.grouped(t, segment.asSlice(e.offset(), e.size())));
             }
+            // The model file's copies are not read again; drop what is mapped of them (reading the
+            // norms and biases between them maps neighbouring pages: the kernel's fault-around).
+            grouped.keySet().forEach(t -> NativeMemory.madvise(t.data(), NativeMemory.MADV_DONTNEED));
             RepackCache cache = new RepackCache(arena, mapped.withMatrices(t -> grouped.getOrDefault(t, t), false), file, written);
             arena = null;
             return cache;

@@ -1,13 +1,17 @@
 package org.neox4j.testing;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Random;
 import org.neox4j.format.gguf.GgmlType;
+import org.neox4j.format.gguf.GgufTensorInfo;
 import org.neox4j.format.gguf.GgufWriter;
 import org.neox4j.model.Config;
 import org.neox4j.model.GgufConfig;
+import org.neox4j.tensor.DType;
+import org.neox4j.tensor.Quantize;
 
 /**
  * Random-weight gptneox GGUF files of any shape, written in constant memory (no tokenizer), with
@@ -53,6 +57,10 @@ public final class SyntheticGguf {
         }
         ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         w.write(file, (info, sink) -> {
+            if (info.type() == GgmlType.Q4_0 || info.type() == GgmlType.Q8_0) {
+                writeQuantized(info, sink, normals, random.nextInt(normals.length));
+                return;
+            }
             boolean norm = info.name().contains("norm.weight");
             boolean f16 = info.type() == GgmlType.F16;
             float scale = (float) (1 / Math.sqrt(info.ne()[0]));
@@ -73,5 +81,22 @@ public final class SyntheticGguf {
                 done += n;
             }
         });
+    }
+
+    /** A quantized matrix: its rows drawn as the float ones are, quantized as neox4j's quantizer does. */
+    private static void writeQuantized(GgufTensorInfo info, GgufWriter.Sink sink, float[] normals, int start) throws java.io.IOException {
+        int cols = Math.toIntExact(info.ne()[0]);
+        long rows = info.elementCount() / cols;
+        DType type = info.type().engineType();
+        float scale = (float) (1 / Math.sqrt(cols));
+        float[] row = new float[cols];
+        byte[] bytes = new byte[Math.toIntExact(type.byteSize(cols))];
+        for (long r = 0; r < rows; r++) {
+            for (int i = 0; i < cols; i++) {
+                row[i] = normals[(int) ((start + r * cols + i) % normals.length)] * scale;
+            }
+            Quantize.row(type, row, 0, cols, MemorySegment.ofArray(bytes), 0);
+            sink.write(ByteBuffer.wrap(bytes));
+        }
     }
 }
