@@ -11,9 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import org.neox4j.hub.HubException.Reason;
 
@@ -74,9 +77,19 @@ public final class HubClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the HTTP client without waiting for exchanges still open (HttpClient.close() would wait
+     * for each; one whose body nobody reads again would hang it): by now every response this client
+     * handed out has been read or closed by its caller, or its caller has failed.
+     */
     @Override
     public void close() {
-        http.close();
+        http.shutdownNow();
+        try {
+            http.awaitTermination(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** An open successful response: status, headers and the body still to be read. */
@@ -127,11 +140,47 @@ public final class HubClient implements AutoCloseable {
 
     private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(HttpRequest request)
             throws IOException {
+        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofPublisher());
+            return pending.get();
         } catch (InterruptedException e) {
+            // An answer that arrived as this thread was interrupted (a failed download cancels the
+            // others) is not cancelled by cancelling the future: its unread body would keep the
+            // exchange open, and HttpClient.close() waits for every exchange. Discard it.
+            pending.cancel(true);
+            pending.thenAccept(response -> response.body().subscribe(new Discard()));
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for " + request.uri());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /** Reads nothing of a response body: cancels it at once, which ends the exchange. */
+    private static final class Discard implements Flow.Subscriber<List<ByteBuffer>> {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+        }
+
+        @Override
+        public void onComplete() {
         }
     }
 

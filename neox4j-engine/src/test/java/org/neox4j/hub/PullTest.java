@@ -235,6 +235,23 @@ class PullTest {
     }
 
     @Test
+    void aRefusedDownloadStopsTheParallelOnesWithoutHanging() {
+        // Each refusal interrupts the downloads still waiting for an answer; an answer that arrived at
+        // that moment kept its exchange open, and closing the HTTP client then waited forever (seen
+        // in CI: gatedRepoNeedsAToken hung for its 60 s). Many rounds make that moment likely.
+        repo.gated();
+        for (int i = 0; i < 12; i++) {
+            repo.file("shard-" + i + ".bin", new byte[1024]);
+        }
+        HubSettings parallel = settings().withParallelDownloads(8);
+        Pull shards = Pull.of(REPO).withIncludes(List.of("*.bin"));
+        for (int round = 0; round < 40; round++) {
+            HubException denied = assertThrows(HubException.class, () -> pull(parallel, shards));
+            assertEquals(HubException.Reason.UNAUTHORIZED, denied.reason(), "round " + round);
+        }
+    }
+
+    @Test
     void unknownRepoIsNotFound() {
         HubException error = assertThrows(HubException.class, () -> pull(settings(), Pull.of("neox4j-test/no-such-model")));
 
