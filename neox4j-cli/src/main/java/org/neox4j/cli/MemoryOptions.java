@@ -31,7 +31,7 @@ final class MemoryOptions {
             description = {"With --memory mmap: regroup the Q4_0 matrices for the faster decode kernel once, into a file in DIR",
                 "(default: $NEOX4J_CACHE/repacked or ~/.cache/neox4j/repacked), and map that file at this and later loads:",
                 "the decode speed of --memory resident with the memory and start-up time of mapping. The file is as large as",
-                "the model's Q4_0 matrices; it is written again when the model file changes."})
+                "the model's Q4_0 matrices; a changed model file gets a new one in place of the old."})
     String repackCache;
 
     @Option(names = {"-v", "--verbose"}, description = "Report load time, what the memory mode keeps resident and peak RSS on stderr.")

@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +20,7 @@ import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.neox4j.Neox4jException;
 import org.neox4j.ProgressListener;
 import org.neox4j.format.MappedFile;
@@ -82,7 +84,8 @@ final class RepackCache implements HeldWeights {
             return null;
         }
         String key = key(store, matrices);
-        Path file = dir.resolve(fileName(store) + "-" + key.substring(0, 16) + ".groups");
+        String prefix = filePrefix(store);
+        Path file = dir.resolve(prefix + key.substring(0, 16) + ".groups");
         if (Files.isRegularFile(file)) {
             try {
                 return map(mapped, matrices, key, file, false);
@@ -91,6 +94,7 @@ final class RepackCache implements HeldWeights {
             }
         }
         write(matrices, key, file, pool, progress);
+        removeOlderVersions(dir, prefix, file);
         try {
             return map(mapped, matrices, key, file, true);
         } catch (InvalidCache e) {
@@ -155,10 +159,36 @@ final class RepackCache implements HeldWeights {
         }
     }
 
-    private static String fileName(TensorStore store) {
+    /**
+     * The model file's name and a hash of its path: the cache files of one model path share this
+     * prefix and differ in the key, so a changed model file's older cache can be found and removed,
+     * while models of the same name in other directories keep theirs.
+     */
+    private static String filePrefix(TensorStore store) {
         List<MappedFile> files = store.mappedFiles();
-        String name = files.isEmpty() ? "model" : String.valueOf(files.getFirst().path().getFileName());
-        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+        Path path = files.isEmpty() ? Path.of("model") : files.getFirst().path().toAbsolutePath().normalize();
+        String name = String.valueOf(path.getFileName()).replaceAll("[^A-Za-z0-9._-]", "_");
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(path.toString().getBytes(StandardCharsets.UTF_8));
+            return name + "-" + HexFormat.of().formatHex(hash, 0, 4) + "-";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Deletes the cache files of earlier versions of the same model file (they are as large as the new one). */
+    private static void removeOlderVersions(Path dir, String prefix, Path current) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*.groups")) {
+            for (Path f : files) {
+                boolean version = f.getFileName().toString().matches(Pattern.quote(prefix) + "[0-9a-f]{16}\\.groups");
+                if (version && !f.equals(current)) {
+                    Files.deleteIfExists(f);
+                    LOG.log(System.Logger.Level.INFO, "removed " + f + ", the repack cache of an earlier version of the model file");
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot remove older repack caches in " + dir + ": " + e.getMessage());
+        }
     }
 
     private static byte[] header(List<Tensor> matrices, String key, long[] offsets) {

@@ -91,7 +91,7 @@ class RepackCacheTest {
         }
         List<Path> files = cacheFiles(dir);
         assertEquals(1, files.size(), files.toString());
-        assertTrue(files.getFirst().getFileName().toString().matches("tiny-q4_0\\.gguf-[0-9a-f]{16}\\.groups"), files.toString());
+        assertTrue(files.getFirst().getFileName().toString().matches("tiny-q4_0\\.gguf-[0-9a-f]{8}-[0-9a-f]{16}\\.groups"), files.toString());
         FileTime written = Files.getLastModifiedTime(files.getFirst());
         try (NeoxModel model = ModelLoader.load(file, cached(dir))) {
             assertFalse(model.memoryReport().contains("written"), "reused: " + model.memoryReport());
@@ -127,17 +127,26 @@ class RepackCacheTest {
     }
 
     @Test
-    void aChangedModelFileGetsItsOwnCacheFile() throws IOException {
+    void aChangedModelFileGetsANewCacheFileInPlaceOfTheOldOne() throws IOException {
         Path file = model();
         Path dir = tmp.resolve("cache");
         try (NeoxModel model = ModelLoader.load(file, cached(dir))) {
             assertTrue(model.memoryReport().contains("(written at this load)"));
         }
+        List<Path> before = cacheFiles(dir);
+        Path sameName = tmp.resolve("elsewhere").resolve(file.getFileName());
+        Files.createDirectories(sameName.getParent());
+        Files.copy(file, sameName);
+        try (NeoxModel model = ModelLoader.load(sameName, cached(dir))) {
+            assertTrue(model.memoryReport().contains("(written at this load)"), "another path is another model");
+        }
         Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() - 60_000));
         try (NeoxModel model = ModelLoader.load(file, cached(dir))) {
             assertTrue(model.memoryReport().contains("(written at this load)"), "a changed model is regrouped again");
         }
-        assertEquals(2, cacheFiles(dir).size());
+        List<Path> after = cacheFiles(dir);
+        assertEquals(2, after.size(), "one file per model path: " + after);
+        assertFalse(after.contains(before.getFirst()), "the changed model's older cache file is removed: " + after);
     }
 
     @Test
