@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.neox4j.Neox4jException;
@@ -141,19 +143,24 @@ final class RepackCache implements HeldWeights {
     }
 
     private static String key(TensorStore store, List<Tensor> matrices) {
+        StringBuilder identity = new StringBuilder("neox4j row groups v" + VERSION + " rows " + RowGroups.ROWS);
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            StringBuilder identity = new StringBuilder("neox4j row groups v" + VERSION + " rows " + RowGroups.ROWS);
             for (MappedFile f : store.mappedFiles()) {
                 Path p = f.path().toAbsolutePath().normalize();
                 identity.append('\n').append(p).append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p).toMillis());
             }
-            for (Tensor t : matrices) {
-                identity.append('\n').append(t.name()).append(' ').append(t.rows()).append('x').append(t.cols());
-            }
-            return HexFormat.of().formatHex(sha.digest(identity.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new Neox4jException("cannot identify " + store.source() + " for its repack cache: " + e.getMessage(), e);
+        }
+        for (Tensor t : matrices) {
+            identity.append('\n').append(t.name()).append(' ').append(t.rows()).append('x').append(t.cols());
+        }
+        return HexFormat.of().formatHex(sha256(identity.toString()));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -168,12 +175,7 @@ final class RepackCache implements HeldWeights {
         List<MappedFile> files = store.mappedFiles();
         Path path = files.isEmpty() ? Path.of("model") : files.getFirst().path().toAbsolutePath().normalize();
         String name = String.valueOf(path.getFileName()).replaceAll("[^A-Za-z0-9._-]", "_");
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(path.toString().getBytes(StandardCharsets.UTF_8));
-            return name + "-" + HexFormat.of().formatHex(hash, 0, 4) + "-";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return name + "-" + HexFormat.of().formatHex(sha256(path.toString()), 0, 4) + "-";
     }
 
     /** Deletes the cache files of earlier versions of the same model file (they are as large as the new one). */
@@ -236,7 +238,7 @@ final class RepackCache implements HeldWeights {
             Files.createDirectories(file.getParent());
             long usable = Files.getFileStore(file.getParent()).getUsableSpace();
             if (usable < end) {
-                throw new Neox4jException(String.format(java.util.Locale.ROOT,
+                throw new Neox4jException(String.format(Locale.ROOT,
                         "the repack cache needs %s in %s but only %s is free; free some space, choose another"
                                 + " directory (--repack-cache DIR) or load without it",
                         StreamingResidency.gib(end), file.getParent(), StreamingResidency.gib(usable)));
@@ -263,7 +265,7 @@ final class RepackCache implements HeldWeights {
                 writeFully(channel, MemorySegment.ofArray(header(matrices, key, offsets)), 0);
                 channel.truncate(end);
                 if (channel.size() < end) { // the last matrix left out: extend the file to its recorded size
-                    channel.write(java.nio.ByteBuffer.allocate(1), end - 1);
+                    channel.write(ByteBuffer.allocate(1), end - 1);
                 }
                 channel.force(true);
             }
@@ -283,7 +285,7 @@ final class RepackCache implements HeldWeights {
     private static void writeFully(FileChannel channel, MemorySegment bytes, long at) throws IOException {
         for (long done = 0; done < bytes.byteSize(); ) {
             long n = Math.min(bytes.byteSize() - done, 64L << 20);
-            java.nio.ByteBuffer buffer = bytes.asSlice(done, n).asByteBuffer();
+            ByteBuffer buffer = bytes.asSlice(done, n).asByteBuffer();
             while (buffer.hasRemaining()) {
                 done += channel.write(buffer, at + done);
             }

@@ -140,11 +140,7 @@ class RowGroupsTest {
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(threads)) {
             Tensor plain = plainQ4(arena, rows, cols, 7L * rows + cols);
             Tensor grouped = RowGroups.pack(plain, arena, pool);
-            Random random = new Random(rows);
-            float[] x = new float[tokens * cols];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) random.nextGaussian();
-            }
+            float[] x = gaussian(tokens * cols, rows);
             float[] bias = null;
             if (withBias) {
                 bias = new float[rows];
@@ -188,11 +184,7 @@ class RowGroupsTest {
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             Tensor plain = plainQ4(arena, rows, cols, 3L * rows + cols);
             Tensor grouped = RowGroups.pack(plain, arena, pool);
-            Random random = new Random(cols);
-            float[] x = new float[tokens * cols];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) random.nextGaussian();
-            }
+            float[] x = gaussian(tokens * cols, cols);
             float[] expected = new float[tokens * rows];
             float[] actual = new float[tokens * rows];
             MatMul.linear(plain, null, x, tokens, expected, pool);
@@ -222,5 +214,15 @@ class RowGroupsTest {
                     () -> new Tensor("w", DType.Q8_0, new long[] {4, 64}, data, Tensor.Layout.ROW_GROUPS));
             assertTrue(e.getMessage().contains("cannot be row-grouped"), e.getMessage());
         }
+    }
+
+    /** {@code n} standard normal activations from {@code seed}. */
+    private static float[] gaussian(int n, long seed) {
+        Random random = new Random(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        return x;
     }
 }
